@@ -11,6 +11,9 @@ export interface CheckContext {
   registry: Registry;
   /** Snapshots of other clusters of the same mesh (only the kinds in `peerReads`), by name. */
   peers: ReadonlyMap<string, Snapshot>;
+  /** API server URL of each registered cluster (from its kubeconfig), where known. Offline
+   *  snapshots (scenario files) have none: compare servers only when both sides are known. */
+  apiServers: ReadonlyMap<string, string>;
   now: Date;
 }
 
