@@ -81,9 +81,12 @@ export interface SnapshotData {
 /** Thrown by Snapshot accessors when a check needs a kind that could not be read. */
 export class ReadFailedError extends MeshMedicError {
   readonly failure: ReadFailure;
+  /** The cluster whose read failed (the diagnosed one or a peer). */
+  readonly cluster: string;
   constructor(cluster: string, failure: ReadFailure) {
     super(failure.code, `cluster ${cluster}: ${failure.message}`);
     this.failure = failure;
+    this.cluster = cluster;
   }
 }
 
@@ -98,6 +101,10 @@ export class Snapshot {
   list(kind: SnapshotKind): K8sObject[] {
     const objects = this.data.objects[kind];
     if (objects) return objects;
+    if (kind === 'secrets' && this.data.secrets) {
+      // A check bug, not a read failure: raw Secrets are never kept.
+      throw new Error("secrets are only available as summaries: use snapshot.secrets(), not list('secrets')");
+    }
     throw new ReadFailedError(this.cluster, this.failureOf(kind));
   }
 

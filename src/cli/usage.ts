@@ -1,0 +1,21 @@
+// Usage text of every command, in one place so `help` and usage errors agree.
+
+export const DIAGNOSE_USAGE = 'mesh-medic diagnose <cluster> [--clusters FILE] [--check ID ...] [--json]';
+export const CHECKS_USAGE = 'mesh-medic checks [--json]';
+export const PLAYBOOK_USAGE = 'mesh-medic playbook <id>';
+
+export const USAGE = `usage: mesh-medic <command> [options]
+
+commands:
+  ${DIAGNOSE_USAGE}
+      Diagnose a registered cluster's mesh. Exit 0: no failure, 1: a check failed,
+      2: usage or registry error. --json prints one JSON document.
+  ${CHECKS_USAGE}
+      The check catalog: id, title, severity, playbook, what each check reads.
+  ${PLAYBOOK_USAGE}
+      Print a playbook.
+  mesh-medic help
+      This text.
+
+clusters.yaml: --clusters FILE, else $MESH_MEDIC_CLUSTERS, else ./clusters.yaml
+`;

@@ -1,0 +1,148 @@
+// The live snapshot loader: lists each requested kind once (read plan, paginated), reads the few
+// logs the log targets select, summarises secrets on arrival, and records what could not be read
+// instead of throwing, so checks that do not need a failed kind still run.
+
+import { isMeshMedicError } from '../domain/errors.ts';
+import type { K8sObject } from '../domain/k8s-object.ts';
+import { K8sApiError } from './api-errors.ts';
+import { applyReadPlan, splitLines } from './build-snapshot.ts';
+import { type CallCharge, CallMeter } from './call-budget.ts';
+import type { K8sClient } from './client.ts';
+import { LOG_TAIL_LINES, type LogTarget, selectLogTargets } from './log-targets.ts';
+import { type ListQuery, queriesFor } from './read-plan.ts';
+import { RESOURCE_TYPES, type ResourceType, resourceName } from './resources.ts';
+import { summarizeSecret } from './secret-summary.ts';
+import { type PodLog, type ReadFailure, type SecretSummary, Snapshot, type SnapshotKind } from './snapshot.ts';
+
+export const PAGE_SIZE = 500;
+
+export interface LoadSnapshotRequest {
+  kinds: readonly SnapshotKind[];
+  /** Read the logs selectLogTargets picks from the pods (pods are listed for that if needed). */
+  logs: boolean;
+  /** The diagnosis's call budget, shared with the other clusters it reads. */
+  budget?: CallCharge;
+  now?: Date;
+}
+
+interface KindResult {
+  kind: SnapshotKind;
+  objects?: K8sObject[];
+  secrets?: SecretSummary[];
+  failure?: ReadFailure;
+}
+
+export async function loadSnapshot(client: K8sClient, req: LoadSnapshotRequest): Promise<Snapshot> {
+  const meter = new CallMeter(req.budget);
+  const kinds = new Set<SnapshotKind>(req.kinds);
+  if (req.logs) kinds.add('pods');
+  // Kinds load concurrently; the client's limiter bounds how many calls are in flight.
+  const results = await Promise.all([...kinds].map((kind) => loadKind(client, kind, meter)));
+  const objects: Partial<Record<SnapshotKind, K8sObject[]>> = {};
+  const failures: ReadFailure[] = [];
+  let secrets: SecretSummary[] | undefined;
+  for (const r of results) {
+    if (r.failure) failures.push(r.failure);
+    else if (r.kind === 'secrets') secrets = r.secrets;
+    else objects[r.kind] = r.objects;
+  }
+  const logs = req.logs && objects.pods ? await loadLogs(client, objects.pods, meter, failures) : [];
+  return new Snapshot({
+    cluster: client.cluster,
+    takenAt: (req.now ?? new Date()).toISOString(),
+    objects,
+    secrets,
+    logs,
+    failures,
+    apiCalls: meter.calls,
+  });
+}
+
+async function loadKind(client: K8sClient, kind: SnapshotKind, meter: CallMeter): Promise<KindResult> {
+  const type = typeOf(kind);
+  try {
+    const lists = await Promise.all(queriesFor(kind).map((q) => listAll(client, type, q, meter)));
+    const items = applyReadPlan(kind, dedupe(lists.flat()));
+    // Secrets are reduced to fingerprints and keys here; the raw objects go out of scope at once.
+    return kind === 'secrets' ? { kind, secrets: items.map(summarizeSecret) } : { kind, objects: items };
+  } catch (err) {
+    return { kind, failure: failureOf(kind, err) };
+  }
+}
+
+/** Every page of one list query. A type the server does not serve (404 in every version: CRD not
+ *  installed) has no objects, which is what checks need to know, not a read failure. */
+async function listAll(client: K8sClient, type: ResourceType, query: ListQuery, meter: CallMeter): Promise<K8sObject[]> {
+  for (const version of type.versions) {
+    try {
+      return await paginate(client, type, version, query, meter);
+    } catch (err) {
+      if (!(err instanceof K8sApiError && err.httpStatus === 404)) throw err;
+    }
+  }
+  return [];
+}
+
+async function paginate(
+  client: K8sClient,
+  type: ResourceType,
+  version: string,
+  query: ListQuery,
+  meter: CallMeter,
+): Promise<K8sObject[]> {
+  const out: K8sObject[] = [];
+  let token: string | undefined;
+  do {
+    const page = await client.listPage(type, { ...query, version, limit: PAGE_SIZE, continue: token }, { budget: meter });
+    out.push(...page.items);
+    token = page.continue;
+  } while (token);
+  return out;
+}
+
+async function loadLogs(client: K8sClient, pods: K8sObject[], meter: CallMeter, failures: ReadFailure[]): Promise<PodLog[]> {
+  const targets = selectLogTargets(pods);
+  const results = await Promise.all(targets.map((t) => loadLog(client, t, meter)));
+  const logs: PodLog[] = [];
+  for (const r of results) {
+    if ('lines' in r) logs.push(r);
+    else failures.push(r);
+  }
+  return logs;
+}
+
+async function loadLog(client: K8sClient, t: LogTarget, meter: CallMeter): Promise<PodLog | ReadFailure> {
+  const key = { namespace: t.namespace, pod: t.pod, container: t.container, previous: t.previous };
+  try {
+    const text = await client.readLog(key, LOG_TAIL_LINES, { budget: meter });
+    return { ...key, lines: splitLines(text) };
+  } catch (err) {
+    return { ...failureOf('pods/log', err), log: key };
+  }
+}
+
+function failureOf(kind: ReadFailure['kind'], err: unknown): ReadFailure {
+  const failure: ReadFailure = {
+    kind,
+    code: isMeshMedicError(err) ? err.code : 'INTERNAL',
+    message: err instanceof Error ? err.message : String(err),
+  };
+  if (err instanceof K8sApiError && err.httpStatus !== undefined) failure.httpStatus = err.httpStatus;
+  return failure;
+}
+
+function typeOf(kind: SnapshotKind): ResourceType {
+  const type = RESOURCE_TYPES.find((t) => resourceName(t) === kind);
+  if (!type) throw new Error(`snapshot kind ${kind} has no entry in RESOURCE_TYPES`);
+  return type;
+}
+
+function dedupe(objects: K8sObject[]): K8sObject[] {
+  const seen = new Set<string>();
+  return objects.filter((o) => {
+    const key = o.metadata.uid ?? `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
