@@ -5,6 +5,7 @@ import { isMeshMedicError } from '../domain/errors.ts';
 import { checksCommand, playbookCommand } from './catalog-commands.ts';
 import { diagnoseCommand } from './diagnose-command.ts';
 import { type CliDeps, type CliIo, processIo } from './io.ts';
+import { runSandboxCommand } from './sandbox-command.ts';
 import { USAGE } from './usage.ts';
 
 export type Command = (argv: string[], io: CliIo, deps: CliDeps) => Promise<number>;
@@ -19,9 +20,7 @@ export const COMMANDS: Record<string, Command> = {
   checks: checksCommand,
   playbook: playbookCommand,
   help,
-  // ── Commands added by the lead: sandbox, bot, worker, all, bench ──────────────────────────────
-  // e.g. sandbox: (argv, io) => runSandboxCommand(argv, io),
-  // ────────────────────────────────────────────────────────────────────────────────────────────
+  sandbox: (argv, io) => runSandboxCommand(argv, io),
 };
 
 export const EXIT = { ok: 0, failFound: 1, error: 2 } as const;

@@ -5,18 +5,13 @@ import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { MeshMedicError } from '../domain/errors.ts';
 import { startSandbox, type Sandbox } from '../sandbox/sandbox.ts';
-import { listScenarios, loadScenarios } from '../sandbox/scenarios.ts';
+import { loadScenarios } from '../sandbox/scenarios.ts';
 import type { ScenarioSpec } from '../sandbox/cluster-spec.ts';
 
 export interface CommandIO {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
 }
-
-export const SANDBOX_USAGE = `usage: mesh-medic sandbox [--scenario NAME|all ...] [--dir DIR] [--port N]
-
-Starts simulated Kubernetes clusters that replay mesh incidents (default: every scenario).
-Scenarios: ${listScenarios().join(', ')}`;
 
 interface SandboxArgs {
   scenarios: string[] | 'all';

@@ -14,6 +14,9 @@ commands:
       The check catalog: id, title, severity, playbook, what each check reads.
   ${PLAYBOOK_USAGE}
       Print a playbook.
+  mesh-medic sandbox [--scenario NAME|all ...] [--dir DIR] [--port N]
+      Serve simulated clusters that replay mesh incidents; writes kubeconfigs and a
+      clusters.yaml, prints what to try, stops on Ctrl-C.
   mesh-medic help
       This text.
 
