@@ -1,5 +1,5 @@
-// General: before trusting any other finding, can we read the cluster at all? This check reads
-// nothing itself: it judges the reads every other check caused (snapshot.data.failures). An
+// General: before trusting any other finding, can we read the cluster at all? Beyond one list of
+// namespaces it reads nothing itself: it judges the reads every other check caused (snapshot.data.failures). An
 // unreachable server or rejected credentials fail; missing permissions on some kinds warn and
 // name the RBAC rule to add, because every other check still reports what it could see.
 
@@ -16,7 +16,9 @@ export const check: Check = {
   severity: 'critical',
   playbook: 'cluster-access',
   sources: [],
-  reads: [],
+  // Namespaces: one cheap list that every diagnosis makes anyway, so `--check cluster-access`
+  // on its own still exercises the connection and the credentials.
+  reads: ['namespaces'],
   run,
 };
 

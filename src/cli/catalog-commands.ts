@@ -5,6 +5,7 @@ import { CHECKS } from '../checks/index.ts';
 import { didYouMean } from '../config/closest.ts';
 import { readEnv } from '../config/env.ts';
 import { MeshMedicError } from '../domain/errors.ts';
+import { loadCatalogPlaybooks } from '../engine/catalog.ts';
 import { findPlaybook, loadPlaybooks, renderPlaybookText } from '../playbooks/index.ts';
 import type { CliDeps, CliIo } from './io.ts';
 import { catalogEntry, renderCatalog } from './render-text.ts';
@@ -13,6 +14,9 @@ import { PLAYBOOK_USAGE } from './usage.ts';
 export async function checksCommand(argv: string[], io: CliIo, deps: CliDeps = {}): Promise<number> {
   const checks = deps.checks ?? CHECKS;
   const { values } = parseArgs({ args: argv, options: { json: { type: 'boolean', default: false } }, strict: true });
+  // Listing the shipped catalog is also how an operator verifies it: disagreement with the
+  // playbooks is an error (exit 2), not a footnote. (Tests inject catalogs without playbooks.)
+  if (!deps.checks) loadCatalogPlaybooks(checks);
   if (values.json) io.stdout(`${JSON.stringify(checks.map(catalogEntry), null, 2)}\n`);
   else io.stdout(renderCatalog(checks, { color: readEnv(io.env).color ?? io.isTTY }));
   return 0;

@@ -2,6 +2,8 @@
 
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { CHECKS } from '../../src/checks/index.ts';
+import { loadCatalogPlaybooks } from '../../src/engine/catalog.ts';
 import {
   excerptFor,
   findPlaybook,
@@ -10,32 +12,6 @@ import {
   renderPlaybookText,
   validateCatalog,
 } from '../../src/playbooks/index.ts';
-
-// The check -> playbook table of issue 3. TODO(lead): replace with the real check catalog.
-const CHECK_TABLE: Record<string, string> = {
-  'istiod-remote-endpoints': 'hosted-control-plane-address',
-  'gateway-xds-unreachable': 'hosted-control-plane-address',
-  'gateway-readiness': 'gateway-readiness',
-  'loadbalancer-pending': 'loadbalancer-pending',
-  'eastwest-gateway': 'eastwest-gateway',
-  'trust-root-mismatch': 'trust-root-mismatch',
-  'remote-secrets': 'remote-secrets',
-  'istiod-remote-cluster-errors': 'remote-secrets',
-  'remote-discovery-service': 'remote-discovery-service',
-  'network-labels': 'network-labels',
-  'subset-no-endpoints': 'subset-no-endpoints',
-  'gateway-upstream-unhealthy': 'subset-no-endpoints',
-  'workload-labels': 'workload-labels',
-  'service-port-protocol': 'service-port-protocol',
-  'istio-init-failures': 'istio-init-failures',
-  'istiod-apiserver-errors': 'istiod-apiserver-errors',
-  'app-starts-before-proxy': 'app-starts-before-proxy',
-  'gateway-crd-conflict': 'gateway-crd-conflict',
-  'sidecar-injection': 'sidecar-injection',
-  'control-plane-health': 'control-plane-health',
-  'cluster-access': 'cluster-access',
-};
-const CHECKS = Object.entries(CHECK_TABLE).map(([id, playbook]) => ({ id, playbook }));
 
 const SEEDS = [
   '000_027c005dae3c2be1.txt',
@@ -69,12 +45,18 @@ describe('shipped playbooks', () => {
   const playbooks = loadPlaybooks();
 
   it('has exactly one playbook per playbook id of the check table', () => {
-    const expected = [...new Set(Object.values(CHECK_TABLE))].sort();
+    const expected = [...new Set(CHECKS.map((c) => c.playbook))].sort();
     expect(playbooks.map((p) => p.id)).toEqual(expected);
   });
 
-  it('agrees with the check table in both directions', () => {
+  it('agrees with the check catalog in both directions', () => {
     expect(validateCatalog(playbooks, CHECKS)).toEqual([]);
+    expect(loadCatalogPlaybooks().map((p) => p.id)).toEqual(playbooks.map((p) => p.id));
+  });
+
+  it('refuses to start with a catalog whose check names a missing playbook', () => {
+    const broken = CHECKS.map((c) => (c.id === 'cluster-access' ? { ...c, playbook: 'no-such-playbook' } : c));
+    expect(() => loadCatalogPlaybooks(broken)).toThrow(/cluster-access.*no-such-playbook|no-such-playbook.*cluster-access/);
   });
 
   it('cites only the five seed files, and every seed is cited somewhere', () => {
