@@ -8,7 +8,7 @@ export interface CheckRef {
   playbook: string;
 }
 
-function checkSideProblems(byId: Map<string, Playbook>, checks: CheckRef[]): string[] {
+function checkSideProblems(byId: Map<string, Playbook>, checks: readonly CheckRef[]): string[] {
   const problems: string[] = [];
   for (const check of checks) {
     const playbook = byId.get(check.playbook);
@@ -20,7 +20,7 @@ function checkSideProblems(byId: Map<string, Playbook>, checks: CheckRef[]): str
   return problems;
 }
 
-function playbookSideProblems(playbooks: Playbook[], checks: CheckRef[]): string[] {
+function playbookSideProblems(playbooks: Playbook[], checks: readonly CheckRef[]): string[] {
   const checkById = new Map(checks.map((c) => [c.id, c]));
   const problems: string[] = [];
   for (const playbook of playbooks) {
@@ -39,7 +39,7 @@ function playbookSideProblems(playbooks: Playbook[], checks: CheckRef[]): string
 }
 
 /** Human-readable problems; an empty list means playbooks and checks agree. */
-export function validateCatalog(playbooks: Playbook[], checks: CheckRef[]): string[] {
+export function validateCatalog(playbooks: Playbook[], checks: readonly CheckRef[]): string[] {
   const byId = new Map(playbooks.map((p) => [p.id, p]));
   return [...checkSideProblems(byId, checks), ...playbookSideProblems(playbooks, checks)];
 }
