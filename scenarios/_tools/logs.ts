@@ -33,7 +33,9 @@ export class LogWriter {
 
   /** Several lines `stepSeconds` apart. */
   burst(offset: string, stepMs: number, entries: [level: string, scope: string, msg: string][]): this {
-    entries.forEach(([level, scope, msg], i) => this.at(`${offset}+${(i * stepMs) / 1000}s`, level, scope, msg));
+    entries.forEach(([level, scope, msg], i) => {
+      this.at(`${offset}+${(i * stepMs) / 1000}s`, level, scope, msg);
+    });
     return this;
   }
 }
