@@ -1,7 +1,6 @@
 // `mesh-medic sandbox`: serves scenario clusters over the Kubernetes API, writes kubeconfigs and a
 // clusters.yaml, prints what to try, and stops cleanly on Ctrl-C / SIGTERM.
 
-import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { MeshMedicError } from '../domain/errors.ts';
 import { startSandbox, type Sandbox } from '../sandbox/sandbox.ts';
@@ -83,7 +82,7 @@ export function describeSandbox(sandbox: Sandbox, specs: ScenarioSpec[]): string
       `  npx mesh-medic diagnose ${example.name} --clusters ${sandbox.registryPath}`,
       `  MESH_MEDIC_CLUSTERS=${sandbox.registryPath} npx mesh-medic diagnose ${example.name} --json`,
       '',
-      `ready (${relative(process.cwd(), sandbox.registryPath) || sandbox.registryPath}); press Ctrl-C to stop`,
+      `ready: registry ${sandbox.registryPath}; press Ctrl-C to stop`,
     );
   }
   return `${lines.join('\n')}\n`;
