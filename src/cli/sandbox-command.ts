@@ -5,12 +5,14 @@ import { parseArgs } from 'node:util';
 import { MeshMedicError } from '../domain/errors.ts';
 import { startSandbox, type Sandbox } from '../sandbox/sandbox.ts';
 import { loadScenarios } from '../sandbox/scenarios.ts';
+import { SANDBOX_USAGE } from './usage.ts';
 import type { ScenarioSpec } from '../sandbox/cluster-spec.ts';
 
 export interface CommandIO {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
 }
+
 
 interface SandboxArgs {
   scenarios: string[] | 'all';
@@ -33,7 +35,7 @@ export function parseSandboxArgs(argv: string[]): SandboxArgs {
   const scenarios = names.includes('all') ? 'all' : names;
   const port = values.port === undefined ? undefined : Number(values.port);
   if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65536)) {
-    throw new MeshMedicError('USAGE', `--port must be a port number (1-65535), got '${values.port}'`);
+    throw new MeshMedicError('USAGE', `--port must be a port number (1-65535), got '${values.port}'\nusage: ${SANDBOX_USAGE}`);
   }
   return { scenarios, dir: values.dir, port };
 }

@@ -3,6 +3,7 @@
 export const DIAGNOSE_USAGE = 'mesh-medic diagnose <cluster> [--clusters FILE] [--check ID ...] [--json]';
 export const CHECKS_USAGE = 'mesh-medic checks [--json]';
 export const PLAYBOOK_USAGE = 'mesh-medic playbook <id>';
+export const SANDBOX_USAGE = 'mesh-medic sandbox [--scenario NAME|all ...] [--dir DIR] [--port N]';
 
 export const USAGE = `usage: mesh-medic <command> [options]
 
@@ -14,7 +15,7 @@ commands:
       The check catalog: id, title, severity, playbook, what each check reads.
   ${PLAYBOOK_USAGE}
       Print a playbook.
-  mesh-medic sandbox [--scenario NAME|all ...] [--dir DIR] [--port N]
+  ${SANDBOX_USAGE}
       Serve simulated clusters that replay mesh incidents; writes kubeconfigs and a
       clusters.yaml, prints what to try, stops on Ctrl-C.
   mesh-medic help
