@@ -5,6 +5,7 @@ import { isMeshMedicError } from '../domain/errors.ts';
 import { checksCommand, playbookCommand } from './catalog-commands.ts';
 import { diagnoseCommand } from './diagnose-command.ts';
 import { type CliDeps, type CliIo, processIo } from './io.ts';
+import { rbacCommand } from './rbac-command.ts';
 import { runSandboxCommand } from './sandbox-command.ts';
 import { USAGE } from './usage.ts';
 
@@ -20,7 +21,12 @@ export const COMMANDS: Record<string, Command> = {
   checks: checksCommand,
   playbook: playbookCommand,
   help,
+  rbac: (argv, io) => rbacCommand(argv, io),
   sandbox: (argv, io) => runSandboxCommand(argv, io),
+  // Loaded on use: Bolt, BullMQ and ioredis are not needed by the other commands.
+  bot: async (argv, io) => (await import('./bot-command.ts')).botCommand(argv, io),
+  worker: async (argv, io) => (await import('./worker-command.ts')).workerCommand(argv, io),
+  all: async (argv, io) => (await import('./all-command.ts')).allCommand(argv, io),
 };
 
 export const EXIT = { ok: 0, failFound: 1, error: 2 } as const;

@@ -1,5 +1,7 @@
 // Usage text of every command, in one place so `help` and usage errors agree.
 
+import { RBAC_HELP } from './rbac-command.ts';
+
 export const DIAGNOSE_USAGE = 'mesh-medic diagnose <cluster> [--clusters FILE] [--check ID ...] [--json]';
 export const CHECKS_USAGE = 'mesh-medic checks [--json]';
 export const PLAYBOOK_USAGE = 'mesh-medic playbook <id>';
@@ -15,7 +17,7 @@ commands:
       The check catalog: id, title, severity, playbook, what each check reads.
   ${PLAYBOOK_USAGE}
       Print a playbook.
-  ${SANDBOX_USAGE}
+${RBAC_HELP}  ${SANDBOX_USAGE}
       Serve simulated clusters that replay mesh incidents; writes kubeconfigs and a
       clusters.yaml, prints what to try, stops on Ctrl-C.
   mesh-medic help

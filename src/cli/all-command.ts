@@ -1,0 +1,23 @@
+// `mesh-medic all`: the bot and a worker in one process (small installs, and the sandbox later),
+// sharing one HTTP server and one metrics registry.
+
+import { parseArgs } from 'node:util';
+import { readBotEnv } from '../config/env.ts';
+import { startBot } from '../server/bot.ts';
+import { startDiagnoseWorker } from '../workers/index.ts';
+import { processLogger, type ServiceDeps, waitForSignal } from './bot-command.ts';
+import type { CliIo } from './io.ts';
+
+export async function allCommand(argv: string[], io: CliIo, deps: ServiceDeps = {}): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { host: { type: 'string' } }, strict: true, allowPositionals: false });
+  const settings = readBotEnv(io.env);
+  const logger = deps.logger ?? processLogger(io);
+  const bot = await startBot(settings, { logger, cwd: io.cwd, ...(values.host ? { host: values.host } : {}) });
+  const worker = startDiagnoseWorker(settings, { logger, metrics: bot.metrics, cwd: io.cwd });
+  logger.info({ url: bot.http.url, mode: bot.socketMode ? 'socket' : 'http' }, 'bot and worker running in one process');
+  await (deps.until ?? waitForSignal());
+  logger.info('stopping: bot first (no new requests), then the worker (finishes running jobs)');
+  await bot.close();
+  await worker.close();
+  return 0;
+}
