@@ -28,13 +28,19 @@ export interface EphemeralMessage {
   thread_ts?: string;
   text: string;
   blocks: unknown[];
-  via: 'chat.postEphemeral' | 'response_url';
+  /**
+   * How it was sent: by the bot (`chat.postEphemeral`, a response_url answer, or the body of its
+   * HTTP answer to a slash command), or by the emulator itself (a Slack-style error notice).
+   */
+  via: 'chat.postEphemeral' | 'response_url' | 'command_response' | 'emulator';
 }
 
 export interface StoredView {
   id: string;
   external_id?: string;
   hash: string;
+  /** The trigger_id `views.open` was called with: ties the modal to the click that opened it. */
+  trigger_id?: string;
   view: Record<string, unknown>;
   /** Versions replaced by `views.update`, oldest first. */
   history: Record<string, unknown>[];
@@ -47,7 +53,7 @@ export type StoreEvent =
   | { type: 'ephemeral'; message: EphemeralMessage }
   | { type: 'view'; view: StoredView };
 
-// The first message gets ts 1700000000.000100; each one after it 100 µs later.
+// Without a clock the first message gets ts 1700000000.000100, each one after it 100 µs later.
 const FIRST_TS_MICROS = 1_700_000_000_000_100;
 const TS_STEP_MICROS = 100;
 
@@ -60,10 +66,18 @@ export class SlackStore {
   private counter = 0;
   private viewCounter = 0;
 
-  constructor(private readonly emit: (event: StoreEvent) => void) {}
+  private lastMicros = 0;
+
+  /** `clock` (ms since the epoch) makes timestamps follow real time, as Slack's do; without it they are deterministic. */
+  constructor(
+    private readonly emit: (event: StoreEvent) => void,
+    private readonly clock?: () => number,
+  ) {}
 
   nextTs(): string {
-    const micros = FIRST_TS_MICROS + TS_STEP_MICROS * this.counter++;
+    // With a clock: now, but always after the previous one, so ts stays a unique, ordered id.
+    const micros = this.clock ? Math.max(Math.floor(this.clock() * 1000), this.lastMicros + TS_STEP_MICROS) : FIRST_TS_MICROS + TS_STEP_MICROS * this.counter++;
+    this.lastMicros = micros;
     return `${Math.floor(micros / 1e6)}.${String(micros % 1e6).padStart(6, '0')}`;
   }
 
@@ -112,10 +126,10 @@ export class SlackStore {
     return copy(message);
   }
 
-  openView(view: Record<string, unknown>): StoredView {
+  openView(view: Record<string, unknown>, triggerId?: string): StoredView {
     const id = `V${String(++this.viewCounter).padStart(8, '0')}`;
     const external = typeof view.external_id === 'string' ? view.external_id : undefined;
-    const stored: StoredView = { id, hash: `${id}.1`, view, history: [], ...(external ? { external_id: external } : {}) };
+    const stored: StoredView = { id, hash: `${id}.1`, view, history: [], ...(external ? { external_id: external } : {}), ...(triggerId ? { trigger_id: triggerId } : {}) };
     this.viewMap.set(id, stored);
     this.emit({ type: 'view', view: copy(stored) });
     return copy(stored);

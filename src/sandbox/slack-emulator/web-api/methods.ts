@@ -21,6 +21,15 @@ type Method = (args: Args, ws: Workspace) => MethodResult;
 const fail = (error: string, extra: Record<string, unknown> = {}): MethodResult => ({ ok: false, error, ...extra });
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
+/** A channel id, or a known channel's name (`mesh-alerts`, `#mesh-alerts`) resolved to its id, as Slack does for posts. */
+function channelArg(v: unknown, ws: Workspace): string | undefined {
+  const channel = str(v);
+  if (!channel) return undefined;
+  const name = channel.replace(/^#/, '');
+  for (const [id, known] of ws.channelNames) if (known === name) return id;
+  return channel;
+}
+
 /** Decodes `blocks` (array, or a JSON string as the WebClient's form posts send it). */
 function decodeBlocks(raw: unknown): { blocks: unknown[] } | { error: MethodResult } {
   if (raw === undefined || raw === '') return { blocks: [] };
@@ -60,7 +69,7 @@ const authTest: Method = (_args, ws) => ({
 });
 
 const postMessage: Method = (args, ws) => {
-  const channel = str(args.channel);
+  const channel = channelArg(args.channel, ws);
   if (!channel) return fail('channel_not_found');
   const c = content(args);
   if ('error' in c) return c.error;
@@ -98,7 +107,7 @@ const update: Method = (args, ws) => {
 
 /** An ephemeral message, posted by `chat.postEphemeral` or by an ephemeral response_url answer. */
 export function postEphemeralMessage(args: Args, ws: Workspace, via: EphemeralMessage['via']): MethodResult {
-  const channel = str(args.channel);
+  const channel = channelArg(args.channel, ws);
   const user = str(args.user);
   if (!channel) return fail('channel_not_found');
   if (!user) return fail('user_not_found');
@@ -141,7 +150,7 @@ const viewsOpen: Method = (args, ws) => {
   if (!str(args.trigger_id) && !str(args.interactivity_pointer)) return fail('invalid_trigger_id');
   const decoded = decodeView(args.view);
   if ('error' in decoded) return decoded.error;
-  return viewResult(ws.store.openView(decoded.view), ws);
+  return viewResult(ws.store.openView(decoded.view, str(args.trigger_id) ?? str(args.interactivity_pointer)), ws);
 };
 
 const viewsUpdate: Method = (args, ws) => {
