@@ -16,16 +16,21 @@ export interface ServiceDeps {
 export async function botCommand(argv: string[], io: CliIo, deps: ServiceDeps = {}): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { host: { type: 'string' } }, strict: true, allowPositionals: false });
   const settings = readBotEnv(io.env);
-  const logger = deps.logger ?? processLogger(io);
-  const bot = await startBot(settings, { logger, cwd: io.cwd, ...(values.host ? { host: values.host } : {}) });
-  logger.info(
-    { url: bot.http.url, mode: bot.socketMode ? 'socket' : 'http', clusters: bot.registry.clusters.length },
-    bot.socketMode ? 'bot connected to Slack (Socket Mode); health and metrics served' : 'bot listening: /slack/events, /healthz, /readyz, /metrics',
-  );
-  await (deps.until ?? waitForSignal());
-  logger.info('stopping bot');
-  await bot.close();
-  return 0;
+  const signal = stopSignal(deps.until);
+  try {
+    const logger = deps.logger ?? processLogger(io);
+    const bot = await startBot(settings, { logger, cwd: io.cwd, ...(values.host ? { host: values.host } : {}) });
+    logger.info(
+      { url: bot.http.url, mode: bot.socketMode ? 'socket' : 'http', clusters: bot.registry.clusters.length },
+      bot.socketMode ? 'bot connected to Slack (Socket Mode); health and metrics served' : 'bot listening: /slack/events, /healthz, /readyz, /metrics',
+    );
+    await signal.stopped;
+    logger.info('stopping bot');
+    await bot.close();
+    return 0;
+  } finally {
+    signal.dispose();
+  }
 }
 
 /** JSON log lines on the command's stdout. */
@@ -33,14 +38,27 @@ export function processLogger(io: CliIo): Logger {
   return createLogger({ destination: { write: (line: string) => io.stdout(line) } });
 }
 
-export function waitForSignal(): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    const done = (sig: NodeJS.Signals) => {
+export interface StopSignal {
+  /** Resolves on SIGINT/SIGTERM (or with `until`, when given). */
+  stopped: Promise<unknown>;
+  /** Removes the signal handlers (on every way out of the command). */
+  dispose(): void;
+}
+
+/** Installed before anything starts, so a stop during start-up is graceful too. */
+export function stopSignal(until?: Promise<unknown>): StopSignal {
+  if (until) return { stopped: until, dispose: () => {} };
+  let done: (sig: NodeJS.Signals) => void = () => {};
+  const stopped = new Promise<NodeJS.Signals>((resolve) => {
+    done = resolve;
+  });
+  process.on('SIGINT', done);
+  process.on('SIGTERM', done);
+  return {
+    stopped,
+    dispose: () => {
       process.off('SIGINT', done);
       process.off('SIGTERM', done);
-      resolve(sig);
-    };
-    process.on('SIGINT', done);
-    process.on('SIGTERM', done);
-  });
+    },
+  };
 }

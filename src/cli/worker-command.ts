@@ -8,7 +8,7 @@ import { redisReachable } from '../redis/connections.ts';
 import { startHttpServer } from '../server/http-server.ts';
 import { createMetrics } from '../server/metrics.ts';
 import { startDiagnoseWorker } from '../workers/index.ts';
-import { processLogger, type ServiceDeps, waitForSignal } from './bot-command.ts';
+import { processLogger, type ServiceDeps, stopSignal } from './bot-command.ts';
 import type { CliIo } from './io.ts';
 
 export async function workerCommand(argv: string[], io: CliIo, deps: ServiceDeps = {}): Promise<number> {
@@ -20,27 +20,36 @@ export async function workerCommand(argv: string[], io: CliIo, deps: ServiceDeps
   });
   const concurrency = parseConcurrency(values.concurrency);
   const settings = readBotEnv(io.env);
-  const logger = deps.logger ?? processLogger(io);
-  let redisUp = async () => false;
-  const metrics = createMetrics({ redisUp: () => redisUp() });
-  const worker = startDiagnoseWorker(settings, { logger, metrics, cwd: io.cwd, ...(concurrency ? { concurrency } : {}) });
-  redisUp = () => redisReachable(worker.redis);
-  const http = await startHttpServer({
-    port: settings.port,
-    ...(values.host ? { host: values.host } : {}),
-    readiness: async () => {
-      const ok = await redisUp();
-      return { ready: ok, checks: { redis: ok ? 'ok' : 'unreachable' } };
-    },
-    metrics,
-    logger,
-  });
-  logger.info({ url: http.url, concurrency: concurrency ?? 4 }, 'worker started: /healthz, /readyz, /metrics');
-  await (deps.until ?? waitForSignal());
-  logger.info('stopping worker: finishing running jobs');
-  await http.close();
-  await worker.close();
-  return 0;
+  const signal = stopSignal(deps.until);
+  try {
+    const logger = deps.logger ?? processLogger(io);
+    let redisUp = async () => false;
+    const metrics = createMetrics({ redisUp: () => redisUp() });
+    const worker = startDiagnoseWorker(settings, { logger, metrics, cwd: io.cwd, ...(concurrency ? { concurrency } : {}) });
+    redisUp = () => redisReachable(worker.redis);
+    const http = await startHttpServer({
+      port: settings.port,
+      ...(values.host ? { host: values.host } : {}),
+      readiness: async () => {
+        const ok = await redisUp();
+        return { ready: ok, checks: { redis: ok ? 'ok' : 'unreachable' } };
+      },
+      metrics,
+      logger,
+    }).catch(async (err: unknown) => {
+      // PORT taken, say: leave nothing running behind the error.
+      await worker.close();
+      throw err;
+    });
+    logger.info({ url: http.url, concurrency: concurrency ?? 4 }, 'worker started: /healthz, /readyz, /metrics');
+    await signal.stopped;
+    logger.info('stopping worker: finishing running jobs');
+    await http.close();
+    await worker.close();
+    return 0;
+  } finally {
+    signal.dispose();
+  }
 }
 
 function parseConcurrency(value: string | undefined): number | undefined {

@@ -1,0 +1,38 @@
+// What a diagnosis job carries: ids and names only. No snapshot, no token, no kubeconfig: the
+// worker reads the cluster itself and holds the Slack token itself. Validated on both sides of
+// the queue, because Redis contents are input too (an old version's job, a hand-edited key).
+
+import { z } from 'zod';
+import { QueueError } from './errors.ts';
+
+const NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+/** Slack conversation ids: channels, private channels, DMs. */
+export const CHANNEL_ID = /^[CGD][A-Z0-9]{2,}$/;
+/** A Slack thread/message timestamp. */
+export const MESSAGE_TS = /^\d{1,12}\.\d{1,8}$/;
+
+export const TRIGGERS = ['slack', 'alert', 'cli'] as const;
+export type Trigger = (typeof TRIGGERS)[number];
+
+export const diagnoseJobSchema = z.strictObject({
+  cluster: z.string().regex(NAME, 'must be a cluster name'),
+  /** Empty: every check. */
+  checks: z.array(z.string().regex(NAME, 'must be a check id')).max(25),
+  channel: z.string().regex(CHANNEL_ID, 'must be a Slack channel id'),
+  /** Slack user id (`U…`/`W…`) or a short label such as "Alertmanager". */
+  requestedBy: z.string().min(1).max(80),
+  trigger: z.enum(TRIGGERS),
+  /** Where to tell the requester when the channel cannot be posted to. Not a secret, but a
+   *  short-lived capability: it is only ever posted to, never logged. */
+  responseUrl: z.url({ protocol: /^https?$/ }).max(2000).optional(),
+  requestedAt: z.iso.datetime(),
+});
+
+export type DiagnoseJob = z.infer<typeof diagnoseJobSchema>;
+
+export function parseDiagnoseJob(data: unknown): DiagnoseJob {
+  const parsed = diagnoseJobSchema.safeParse(data);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(job)'}: ${i.message}`);
+  throw new QueueError('job-invalid', `invalid diagnosis job: ${problems.join('; ')}`);
+}

@@ -1,0 +1,65 @@
+// The `/mesh` slash command. Every branch acknowledges first: with the answer itself when it is
+// ready without I/O (help, playbook, refusals) or right after the one bounded enqueue (diagnose);
+// with an empty ack followed by `respond()` when it needs Redis reads (clusters, status).
+
+import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import { CommandError, parseMeshCommand } from '../../commands/parse.ts';
+import { type EphemeralSlackMessage, renderError, renderHelp } from '../../render/index.ts';
+import type { ListenerContext } from '../context.ts';
+import { ephemeral, notYet } from '../messages.ts';
+import { clusters } from './clusters.ts';
+import { diagnose } from './diagnose.ts';
+import { playbook } from './playbook.ts';
+import { status } from './status.ts';
+
+type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
+
+export function meshCommand(ctx: ListenerContext) {
+  return async ({ command, ack, respond }: Args): Promise<void> => {
+    const parsed = parseMeshCommand(command.text ?? '');
+    const count = (subcommand: string, outcome: string) => ctx.metrics?.slashCommands.inc({ subcommand, outcome });
+    if (parsed instanceof CommandError) {
+      count('invalid', 'refused');
+      await ack(renderError(parsed.message));
+      return;
+    }
+    const later = async (answer: () => Promise<EphemeralSlackMessage>) => {
+      await ack();
+      const message = await answer().catch((err: unknown) => {
+        ctx.logger.error({ subcommand: parsed.command, err: (err as Error).message }, '/mesh answer failed');
+        return renderError('Something went wrong on mesh-medic’s side; the bot log has the details.');
+      });
+      await respond(message).catch((err: unknown) => ctx.logger.warn({ err: (err as Error).message }, 'respond() failed'));
+    };
+    switch (parsed.command) {
+      case 'help':
+        count('help', 'ok');
+        await ack(ephemeral(renderHelp(parsed.topic)));
+        return;
+      case 'playbook':
+        count('playbook', 'ok');
+        await ack(playbook(ctx, parsed.id));
+        return;
+      case 'audit':
+        count('audit', 'not_implemented');
+        await ack(notYet('`/mesh audit` and the approval log'));
+        return;
+      case 'clusters':
+        count('clusters', 'ok');
+        await later(() => clusters(ctx));
+        return;
+      case 'status':
+        count('status', 'ok');
+        await later(() => status(ctx, parsed.cluster));
+        return;
+      case 'diagnose': {
+        const answer = await diagnose(ctx, { cluster: parsed.cluster, checks: parsed.checks }, command);
+        count('diagnose', answer.outcome);
+        if (answer.outcome !== 'refused') ctx.metrics?.enqueues.inc({ outcome: answer.outcome });
+        await ack(answer.reply);
+        await answer.after?.().catch((err: unknown) => ctx.logger.warn({ err: (err as Error).message }, 'note in the joined thread failed'));
+        return;
+      }
+    }
+  };
+}

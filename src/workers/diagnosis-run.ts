@@ -1,0 +1,169 @@
+// One run of a diagnosis job, step by step. Each user-visible step is recorded in the effects
+// store right after it happens; a rerun of the same job (retry, dead worker) starts from what is
+// recorded: same parent message, same report, no part of it posted twice.
+
+import { CHECKS } from '../checks/index.ts';
+import { findCluster } from '../config/registry.ts';
+import type { Registry } from '../domain/cluster.ts';
+import type { Finding, Status } from '../domain/finding.ts';
+import { diagnose } from '../engine/diagnose.ts';
+import { countByStatus, type DiagnosisProgress, type DiagnosisReport } from '../engine/report.ts';
+import { resolveCheckIds } from '../engine/select-checks.ts';
+import type { DiagnoseJob } from '../queue/jobs.ts';
+import type { DiagnoseJobResult } from '../queue/status.ts';
+import { type ProgressInput, renderProgress, renderReport } from '../slack/render/index.ts';
+import { ThrottledSender } from './throttle.ts';
+import type { DiagnoseJobHandle, DiagnoseProcessorDeps } from './types.ts';
+
+export interface Thread {
+  channel: string;
+  ts: string;
+}
+
+export class DiagnosisRun {
+  /** Set once the parent message exists (posted now or by an earlier run). */
+  thread: Thread | undefined;
+  /** Checks finished so far, for the failure message. */
+  done = 0;
+  total = 0;
+
+  constructor(
+    private readonly deps: DiagnoseProcessorDeps,
+    private readonly job: DiagnoseJobHandle,
+    readonly jobId: string,
+    readonly data: DiagnoseJob,
+  ) {}
+
+  async execute(): Promise<DiagnoseJobResult> {
+    const effects = await this.deps.effects.get(this.jobId);
+    this.thread = effects.thread;
+    // Everything was done by an earlier run; this one only reports the result again to BullMQ.
+    if (effects.finished && effects.result) return effects.result;
+    const registry = this.deps.loadRegistry();
+    this.total = this.plannedChecks(registry);
+    const thread = this.thread ?? (await this.postParent());
+    const report = effects.report ?? (await this.diagnose(registry, thread));
+    this.done = this.total;
+    await this.postReport(thread, report, effects.reportPartsPosted);
+    const result = resultOf(report);
+    // Saved before the verdict edit, so `/mesh clusters` already knows it when a person sees it.
+    await this.deps.saveLastResult({
+      cluster: this.data.cluster,
+      jobId: this.jobId,
+      state: 'done',
+      finishedAt: new Date().toISOString(),
+      counts: result.counts,
+      failing: result.failing,
+      thread,
+    });
+    await this.postVerdict(thread, report, result);
+    return result;
+  }
+
+  /** How many checks will run; throws UNKNOWN_CLUSTER / UNKNOWN_CHECK (the registry changed). */
+  private plannedChecks(registry: Registry): number {
+    findCluster(registry, this.data.cluster);
+    return resolveCheckIds(this.deps.checks ?? CHECKS, this.data.checks).length;
+  }
+
+  private progressMessage(state: ProgressInput['state'], counts: Partial<Record<Status, number>>, extra: Partial<ProgressInput> = {}) {
+    return renderProgress({
+      cluster: this.data.cluster,
+      total: this.total,
+      done: this.done,
+      counts,
+      startedBy: this.data.requestedBy,
+      state,
+      ...extra,
+    });
+  }
+
+  private async postParent(): Promise<Thread> {
+    const ts = await this.deps.slack.post(this.data.channel, this.progressMessage('queued', {}));
+    const thread = { channel: this.data.channel, ts };
+    await this.deps.effects.recordParent(this.jobId, thread.channel, thread.ts);
+    this.thread = thread;
+    await this.deps.afterStep?.('parent-posted', this.jobId);
+    return thread;
+  }
+
+  private async diagnose(registry: Registry, thread: Thread): Promise<DiagnosisReport> {
+    const source = this.deps.sourceFor(registry);
+    const counts: Partial<Record<Status, number>> = {};
+    const progress = new ThrottledSender<{ done: number; counts: Partial<Record<Status, number>> }>(async (p) => {
+      const message = renderProgress({
+        cluster: this.data.cluster,
+        total: this.total,
+        done: p.done,
+        counts: p.counts,
+        startedBy: this.data.requestedBy,
+        state: 'running',
+      });
+      await Promise.all([
+        this.deps.slack.update(thread.channel, thread.ts, message, { bestEffort: true }),
+        this.job.updateProgress({ done: p.done, total: this.total }).catch(() => undefined),
+      ]);
+    }, this.deps.progressIntervalMs ?? 1000);
+    const onProgress = (p: DiagnosisProgress) => {
+      for (const f of p.findings) counts[f.status] = (counts[f.status] ?? 0) + 1;
+      this.done = p.done;
+      progress.push({ done: p.done, counts: { ...counts } });
+    };
+    let report: DiagnosisReport;
+    try {
+      report = await diagnose({
+        registry,
+        cluster: this.data.cluster,
+        checkIds: this.data.checks,
+        source,
+        onProgress,
+        ...(this.deps.checks ? { checks: this.deps.checks } : {}),
+      });
+    } finally {
+      await progress.stop();
+      await source.close().catch(() => undefined);
+    }
+    await this.deps.effects.recordReport(this.jobId, report);
+    await this.deps.afterStep?.('diagnosed', this.jobId);
+    return report;
+  }
+
+  private async postReport(thread: Thread, report: DiagnosisReport, alreadyPosted: number): Promise<void> {
+    const messages = renderReport(report, this.deps.playbookFor);
+    for (let i = alreadyPosted; i < messages.length; i++) {
+      await this.deps.slack.post(thread.channel, messages[i]!, { threadTs: thread.ts });
+      await this.deps.effects.recordReportPart(this.jobId, i + 1);
+      await this.deps.afterStep?.('report-part-posted', this.jobId);
+    }
+  }
+
+  private async postVerdict(thread: Thread, report: DiagnosisReport, result: DiagnoseJobResult): Promise<void> {
+    const message = this.progressMessage('done', countByStatus(report.findings), {
+      done: this.total,
+      verdict: { failing: failingChecks(report.findings) },
+    });
+    await this.deps.slack.update(thread.channel, thread.ts, message);
+    await this.deps.effects.recordFinished(this.jobId, result);
+    await this.deps.afterStep?.('finished', this.jobId);
+  }
+
+  /** The parent message of a diagnosis that cannot finish. */
+  failedMessage(reason: string) {
+    return this.progressMessage('failed', {}, { verdict: { failing: [], error: reason } });
+  }
+}
+
+/** One entry per failing check, with its most severe finding's severity (findings are sorted). */
+function failingChecks(findings: readonly Finding[]): { check: string; severity: Finding['severity'] }[] {
+  const out = new Map<string, Finding['severity']>();
+  for (const f of findings) if (f.status === 'fail' && !out.has(f.check)) out.set(f.check, f.severity);
+  return [...out].map(([check, severity]) => ({ check, severity }));
+}
+
+export function resultOf(report: DiagnosisReport): DiagnoseJobResult {
+  return {
+    cluster: report.cluster,
+    counts: countByStatus(report.findings),
+    failing: failingChecks(report.findings).map((f) => f.check),
+  };
+}

@@ -1,0 +1,92 @@
+// `mesh-medic worker`: BullMQ workers for diagnosis jobs. Any number of these processes, on any
+// number of machines, share one Redis. A worker that dies mid-job loses its lock; BullMQ's stalled
+// check hands the job to another worker, and the effects store keeps the thread free of repeats.
+
+import { resolve } from 'node:path';
+import { type Job, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Check } from '../checks/types.ts';
+import type { BotSettings } from '../config/env.ts';
+import { loadRegistry } from '../config/registry.ts';
+import type { Registry } from '../domain/cluster.ts';
+import { liveSnapshotSource, type SnapshotSource } from '../k8s/snapshot-source.ts';
+import { EffectsStore } from '../queue/effects.ts';
+import { saveLastResult } from '../queue/last-results.ts';
+import { DIAGNOSE_QUEUE, QUEUE_PREFIX } from '../queue/names.ts';
+import type { DiagnoseJobResult } from '../queue/status.ts';
+import { closeRedis, createRedisConnection } from '../redis/connections.ts';
+import type { Logger } from '../server/logger.ts';
+import type { Metrics } from '../server/metrics.ts';
+import { loadPlaybooksOrWarn, playbookLookup } from '../server/playbooks.ts';
+import { createSlackClient, type SlackPoster, SlackNotifier } from '../slack/notify.ts';
+import { createDiagnoseProcessor } from './diagnose-processor.ts';
+import type { ProcessorStep } from './types.ts';
+
+export interface WorkerOptions {
+  logger: Logger;
+  metrics?: Metrics;
+  /** Jobs one process runs at once (default 4: a diagnosis mostly waits on API servers). */
+  concurrency?: number;
+  /** How long a job's lock lives without renewal; a dead worker's job is retried after it. */
+  lockDurationMs?: number;
+  /** How often workers look for stalled jobs (default: BullMQ's). */
+  stalledIntervalMs?: number;
+  progressIntervalMs?: number;
+  /** Base directory for a relative clusters path (default: the process's cwd). */
+  cwd?: string;
+  /** Replacements for tests and the sandbox. */
+  slack?: SlackPoster;
+  sourceFor?: (registry: Registry) => SnapshotSource;
+  checks?: readonly Check[];
+  afterStep?: (step: ProcessorStep, jobId: string) => void | Promise<void>;
+}
+
+export interface RunningWorker {
+  worker: Worker;
+  redis: Redis;
+  /** Stops taking jobs, lets running ones finish (or returns them to the queue), closes Redis. */
+  close(): Promise<void>;
+}
+
+export function startDiagnoseWorker(settings: BotSettings, opts: WorkerOptions): RunningWorker {
+  const logger = opts.logger.child({ component: 'worker' });
+  const redis = createRedisConnection(settings.redisUrl, 'worker', { name: 'worker', logger });
+  const registryPath = resolve(opts.cwd ?? '.', settings.clustersPath);
+  const slack =
+    opts.slack ??
+    new SlackNotifier(createSlackClient(settings.slack), {
+      logger,
+      onError: (e) => opts.metrics?.slackErrors.inc({ method: e.method, error: e.slackError }),
+    });
+  const processor = createDiagnoseProcessor({
+    loadRegistry: () => loadRegistry(registryPath),
+    sourceFor: opts.sourceFor ?? ((registry) => liveSnapshotSource(registry, settings.k8s)),
+    slack,
+    effects: new EffectsStore(redis),
+    saveLastResult: (r) => saveLastResult(redis, r),
+    playbookFor: playbookLookup(loadPlaybooksOrWarn(logger)),
+    logger,
+    ...(opts.checks ? { checks: opts.checks } : {}),
+    ...(opts.progressIntervalMs !== undefined ? { progressIntervalMs: opts.progressIntervalMs } : {}),
+    ...(opts.afterStep ? { afterStep: opts.afterStep } : {}),
+    onOutcome: (o) => opts.metrics?.diagnoses.inc(o),
+  });
+  const worker = new Worker<unknown, DiagnoseJobResult>(DIAGNOSE_QUEUE, (job: Job) => processor(job), {
+    connection: redis,
+    prefix: QUEUE_PREFIX,
+    concurrency: opts.concurrency ?? 4,
+    ...(opts.lockDurationMs !== undefined ? { lockDuration: opts.lockDurationMs } : {}),
+    ...(opts.stalledIntervalMs !== undefined ? { stalledInterval: opts.stalledIntervalMs } : {}),
+  });
+  // Connection errors are logged once per outage by the connection; these are BullMQ's own.
+  worker.on('error', (err) => logger.debug({ err: err.message }, 'worker error'));
+  worker.on('stalled', (jobId) => logger.warn({ jobId }, 'job stalled (its worker died?); it will run again'));
+  return {
+    worker,
+    redis,
+    async close() {
+      await worker.close();
+      await closeRedis(redis);
+    },
+  };
+}
