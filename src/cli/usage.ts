@@ -20,6 +20,10 @@ commands:
 ${RBAC_HELP}  ${SANDBOX_USAGE}
       Serve simulated clusters that replay mesh incidents; writes kubeconfigs and a
       clusters.yaml, prints what to try, stops on Ctrl-C.
+  mesh-medic bot | worker | all
+      The Slack bot (HTTP receiver, /healthz, /readyz, /metrics), the BullMQ workers, or both in
+      one process. Configured by environment variables (see README); with no SLACK_BOT_TOKEN,
+      "all" runs the local sandbox with a Slack emulator.
   mesh-medic help
       This text.
 

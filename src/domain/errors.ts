@@ -18,6 +18,9 @@ export type ErrorCode =
   | 'K8S_UNREACHABLE'
   | 'K8S_CALL_BUDGET'
   | 'CHECK_CRASHED'
+  | 'QUEUE_UNAVAILABLE'
+  | 'JOB_INVALID'
+  | 'SLACK_API'
   | 'INTERNAL';
 
 export class MeshMedicError extends Error {

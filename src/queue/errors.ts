@@ -10,7 +10,7 @@ export class QueueError extends MeshMedicError {
 
   constructor(reason: QueueErrorReason, message: string, options: { cause?: unknown } = {}) {
     // An invalid job stays invalid however often it is retried; an outage ends.
-    super(reason === 'job-invalid' ? 'USAGE' : 'INTERNAL', message, { ...options, unrecoverable: reason === 'job-invalid' });
+    super(reason === 'job-invalid' ? 'JOB_INVALID' : 'QUEUE_UNAVAILABLE', message, { ...options, unrecoverable: reason === 'job-invalid' });
     this.name = 'QueueError';
     this.reason = reason;
   }

@@ -44,7 +44,7 @@ export class SlackApiError extends MeshMedicError {
   readonly slackError: string;
 
   constructor(method: string, slackError: string, options: { cause?: unknown } = {}) {
-    super('INTERNAL', `Slack ${method} failed: ${slackError}`, { ...options, unrecoverable: PERMANENT_ERRORS.has(slackError) });
+    super('SLACK_API', `Slack ${method} failed: ${slackError}`, { ...options, unrecoverable: PERMANENT_ERRORS.has(slackError) });
     this.name = 'SlackApiError';
     this.method = method;
     this.slackError = slackError;

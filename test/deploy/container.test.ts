@@ -26,10 +26,7 @@ import {
   repoFile,
 } from './helpers.ts';
 
-// TODO(lead): `bot`, `worker`, `all` (issue 4) and `rbac` (src/cli/rbac-command.ts) are wired into
-// COMMANDS by the lead; until they are, they count as known here. Delete this list once they are.
-const PENDING_COMMANDS = ['bot', 'worker', 'all', 'rbac'].filter((c) => !Object.hasOwn(COMMANDS, c));
-const KNOWN_COMMANDS = new Set([...Object.keys(COMMANDS), ...PENDING_COMMANDS]);
+const KNOWN_COMMANDS = new Set(Object.keys(COMMANDS));
 
 /** Variables issue 4/6/7 define, some implemented after this file was written. */
 const DOCUMENTED_VARIABLES = [

@@ -68,7 +68,7 @@ describe('DiagnosisProducer', () => {
     const { producer } = producerOn(redis.url);
     const bad = producer.enqueue(request('ok-name', { channel: 'general; DROP' }));
     await expect(bad).rejects.toBeInstanceOf(QueueError);
-    await expect(bad).rejects.toMatchObject({ reason: 'job-invalid', code: 'USAGE' });
+    await expect(bad).rejects.toMatchObject({ reason: 'job-invalid', code: 'JOB_INVALID' });
   });
 
   it('says "queue unavailable" while Redis is away — even from a bot started without it — and recovers by itself', async () => {
