@@ -1,8 +1,9 @@
-// `mesh-medic all`: the bot and a worker in one process (small installs, and the sandbox later),
-// sharing one HTTP server and one metrics registry.
+// `mesh-medic all`: the bot and a worker in one process (small installs, and the sandbox),
+// sharing one HTTP server and one metrics registry. Without SLACK_BOT_TOKEN it is sandbox mode
+// (`npm start`): src/sandbox/mode/ starts redis, clusters and the Slack emulator around them.
 
 import { parseArgs } from 'node:util';
-import { readBotEnv } from '../config/env.ts';
+import { readServiceEnv } from '../config/env.ts';
 import { startBot } from '../server/bot.ts';
 import { startDiagnoseWorker } from '../workers/index.ts';
 import { processLogger, type ServiceDeps, stopSignal } from './bot-command.ts';
@@ -10,14 +11,19 @@ import type { CliIo } from './io.ts';
 
 export async function allCommand(argv: string[], io: CliIo, deps: ServiceDeps = {}): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { host: { type: 'string' } }, strict: true, allowPositionals: false });
-  const settings = readBotEnv(io.env);
+  const env = readServiceEnv(io.env);
+  if (env.mode === 'sandbox') {
+    const { sandboxModeCommand } = await import('../sandbox/mode/command.ts');
+    return sandboxModeCommand(env, io, { ...(values.host ? { host: values.host } : {}), ...(deps.until ? { until: deps.until } : {}) });
+  }
+  const { settings } = env;
   const signal = stopSignal(deps.until);
   try {
     const logger = deps.logger ?? processLogger(io);
     const bot = await startBot(settings, { logger, cwd: io.cwd, ...(values.host ? { host: values.host } : {}) });
     let worker: ReturnType<typeof startDiagnoseWorker>;
     try {
-      worker = startDiagnoseWorker(settings, { logger, metrics: bot.metrics, cwd: io.cwd });
+      worker = startDiagnoseWorker(settings, { logger, metrics: bot.metrics, cwd: io.cwd, ...settings.worker });
     } catch (err) {
       await bot.close();
       throw err;

@@ -25,7 +25,7 @@ export async function workerCommand(argv: string[], io: CliIo, deps: ServiceDeps
     const logger = deps.logger ?? processLogger(io);
     let redisUp = async () => false;
     const metrics = createMetrics({ redisUp: () => redisUp() });
-    const worker = startDiagnoseWorker(settings, { logger, metrics, cwd: io.cwd, ...(concurrency ? { concurrency } : {}) });
+    const worker = startDiagnoseWorker(settings, { logger, metrics, cwd: io.cwd, ...settings.worker, ...(concurrency ? { concurrency } : {}) });
     redisUp = () => redisReachable(worker.redis);
     const http = await startHttpServer({
       port: settings.port,

@@ -1,9 +1,11 @@
 // The only module that reads process.env. Each feature declares its variables as a zod shape in
 // one section below; readEnv validates them all at once so a bad value stops start-up with a
 // message naming it. The bot's variables (issue 4: SLACK_*, REDIS_URL, PORT, …) are one more
-// section; readBotEnv adds the rule that, with SLACK_BOT_TOKEN set, every required one is present.
+// section; readBotEnv adds the rule that, with SLACK_BOT_TOKEN set, every required one is present,
+// and readServiceEnv (`mesh-medic all`) turns an unset SLACK_BOT_TOKEN into sandbox mode.
 
 import { z } from 'zod';
+import { DEFAULT_ALERT_WINDOW_MS, parseAlertWindow } from '../alerts/window.ts';
 import { MeshMedicError } from '../domain/errors.ts';
 import { formatPath } from './issue-path.ts';
 
@@ -13,6 +15,14 @@ const positiveInt = (fallback: number) =>
     .regex(/^[1-9][0-9]*$/, 'must be a positive integer')
     .transform(Number)
     .default(fallback);
+
+/** Optional positive integer: unset or empty leaves the library's own default in place. */
+const optionalPositiveInt = z
+  .string()
+  .optional()
+  .transform((v) => (v ? v : undefined))
+  .refine((v) => v === undefined || /^[1-9][0-9]*$/.test(v), 'must be a positive integer')
+  .transform((v) => (v === undefined ? undefined : Number(v)));
 
 /** Optional string: unset and empty both mean "not set" (as shells make them hard to tell apart). */
 const optionalText = z
@@ -57,12 +67,40 @@ const BOT = {
     /^\s*[UWS][A-Z0-9]{2,}(\s*,\s*[UWS][A-Z0-9]{2,})*\s*$/,
     'must be comma-separated Slack user (U…/W…) or user-group (S…) ids',
   ),
+  // How fast a dead worker's job is handed to another worker: its lock must expire, then a
+  // stalled-job check must run. BullMQ's defaults (30 s each) suit production; tests shorten them.
+  MESH_MEDIC_JOB_LOCK_MS: optionalPositiveInt,
+  MESH_MEDIC_STALLED_CHECK_MS: optionalPositiveInt,
+};
+
+// Operations and the sandbox (issue 7). PATH is read here (not by the redis module) so that the
+// private redis-server is looked up where the environment says, and tests can pass a fake one.
+const OPERATIONS = {
+  MESH_MEDIC_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  PATH: optionalText,
+};
+
+// Alertmanager webhooks (issue 6). /alerts is served only with a token: an unauthenticated alert
+// endpoint would let anyone start diagnoses. The token is a secret: checked for shape, never echoed.
+const ALERTS = {
+  MESH_MEDIC_ALERT_TOKEN: optionalMatching(
+    /^[\x21-\x7e]{16,512}$/,
+    'must be 16 to 512 printable characters without spaces (a random secret, e.g. `openssl rand -hex 32`)',
+  ),
+  MESH_MEDIC_ALERT_CLUSTER_LABEL: optionalMatching(/^[a-zA-Z_][a-zA-Z0-9_]{0,255}$/, 'must be a Prometheus label name (letters, digits and _)'),
+  MESH_MEDIC_ALERT_WINDOW: optionalText.transform((v, ctx) => {
+    if (v === undefined) return DEFAULT_ALERT_WINDOW_MS;
+    const parsed = parseAlertWindow(v);
+    if (parsed.ok) return parsed.ms;
+    ctx.issues.push({ code: 'custom', message: parsed.reason, input: v });
+    return z.NEVER;
+  }),
 };
 
 /** Required for `bot`, `worker` and `all` once SLACK_BOT_TOKEN is set (sandbox mode otherwise). */
 export const BOT_REQUIRED_VARIABLES = ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'REDIS_URL', 'MESH_MEDIC_CLUSTERS'] as const;
 
-const envSchema = z.object({ ...CLUSTER_ACCESS, ...TERMINAL, ...BOT });
+const envSchema = z.object({ ...CLUSTER_ACCESS, ...TERMINAL, ...BOT, ...OPERATIONS, ...ALERTS });
 type ParsedEnv = z.infer<typeof envSchema>;
 
 export interface K8sAccessConfig {
@@ -144,15 +182,49 @@ export interface BotSettings {
   channel?: string;
   /** Slack user or user-group ids allowed to approve fixes. */
   approvers: string[];
+  /** Approval policy beyond the defaults (src/approvals/policy.ts DEFAULT_APPROVAL_SETTINGS). */
+  approvalPolicy?: ApprovalPolicySettings;
   k8s: K8sAccessConfig;
+  /** Job lock and stalled-job check of `mesh-medic worker` (BullMQ's defaults when unset). */
+  worker?: WorkerTimings;
+  /** Alertmanager webhooks at /alerts; off (404) without MESH_MEDIC_ALERT_TOKEN. */
+  alerts?: AlertSettings;
+}
+
+export interface AlertSettings {
+  /** Bearer token Alertmanager sends (`http_config.authorization`). A secret. */
+  token: string;
+  /** Label naming the registered cluster an alert is about (default `cluster`). */
+  clusterLabel: string;
+  /** One diagnosis per (cluster, alert group) per this many ms (default 10 minutes). */
+  windowMs: number;
+}
+
+export interface ApprovalPolicySettings {
+  /** Distinct approvals a fix on a `production: true` cluster needs (default 2). */
+  requiredApprovalsProduction?: number;
+  /** Applied remediations per cluster per rolling hour (default 5). */
+  remediationsPerHour?: number;
+  /** How long a proposal can be approved (default 30 minutes). */
+  proposalTtlMs?: number;
+}
+
+export interface WorkerTimings {
+  lockDurationMs?: number;
+  stalledIntervalMs?: number;
 }
 
 /**
- * The bot's settings from the environment, validated once. Without SLACK_BOT_TOKEN this is
- * sandbox mode (issue 7), which is not built yet: the error says so and names what to set.
+ * The bot's settings from the environment, validated once, for a process that talks to real
+ * Slack (`bot`, `worker`, and `all` with SLACK_BOT_TOKEN set): every required variable must be
+ * present. Without SLACK_BOT_TOKEN only `all` runs (sandbox mode, see readServiceEnv): a separate
+ * bot or worker could not share the sandbox's per-run credentials, so the error points there.
  */
 export function readBotEnv(env: NodeJS.ProcessEnv = process.env): BotSettings {
-  const e = parseEnv(env);
+  return slackSettings(parseEnv(env));
+}
+
+function slackSettings(e: ParsedEnv): BotSettings {
   const missing = BOT_REQUIRED_VARIABLES.filter((name) => e[name] === undefined);
   if (missing.length > 0) {
     throw invalidEnvironment(missing.map((name) => `${name}: required${name === 'SLACK_BOT_TOKEN' ? SANDBOX_NOTE : ''}`));
@@ -169,11 +241,72 @@ export function readBotEnv(env: NodeJS.ProcessEnv = process.env): BotSettings {
     k8s: appConfig(e).k8s,
   };
   if (e.MESH_MEDIC_CHANNEL) settings.channel = e.MESH_MEDIC_CHANNEL;
+  const worker = workerTimings(e);
+  if (worker) settings.worker = worker;
+  if (e.MESH_MEDIC_ALERT_TOKEN) settings.alerts = alertSettings(e, e.MESH_MEDIC_ALERT_TOKEN);
   return settings;
 }
 
-// Sandbox mode (issue 7) is what an unset SLACK_BOT_TOKEN will mean; until then it is an error.
-const SANDBOX_NOTE = ' (without it mesh-medic would run in sandbox mode, which is not available yet)';
+function alertSettings(e: ParsedEnv, token: string): AlertSettings {
+  return { token, clusterLabel: e.MESH_MEDIC_ALERT_CLUSTER_LABEL ?? 'cluster', windowMs: e.MESH_MEDIC_ALERT_WINDOW };
+}
+
+const SANDBOX_NOTE = ' (or leave it unset and run `mesh-medic all` / `npm start`: sandbox mode with a local Slack emulator)';
+
+/** What sandbox mode takes from the environment; everything else it makes up per run. */
+export interface SandboxEnv {
+  mode: 'sandbox';
+  /** The user's own Redis; a private redis-server is started when unset. */
+  redisUrl?: string;
+  /** The user's own registry; the sandbox clusters' clusters.yaml when unset. */
+  clustersPath?: string;
+  port: number;
+  channel?: string;
+  /** From MESH_MEDIC_APPROVERS; empty means the emulator's approver (alice). */
+  approvers: string[];
+  k8s: K8sAccessConfig;
+  logLevel: LogLevel;
+  /** Where to look for redis-server (PATH). */
+  searchPath: string;
+}
+
+export type LogLevel = ParsedEnv['MESH_MEDIC_LOG_LEVEL'];
+
+/** `mesh-medic all`: real Slack when SLACK_BOT_TOKEN is set (every required variable then), else sandbox mode. */
+export type ServiceEnv = { mode: 'slack'; settings: BotSettings; logLevel: LogLevel } | SandboxEnv;
+
+/**
+ * Sandbox mode is on exactly when SLACK_BOT_TOKEN is unset (issue 4): no Slack variable is
+ * required, the sandbox generates a bot token and signing secret per run. A signing secret or
+ * app token set without a bot token is almost certainly a mistake, so it is named, not ignored.
+ */
+export function readServiceEnv(env: NodeJS.ProcessEnv = process.env): ServiceEnv {
+  const e = parseEnv(env);
+  if (e.SLACK_BOT_TOKEN !== undefined) return { mode: 'slack', settings: slackSettings(e), logLevel: e.MESH_MEDIC_LOG_LEVEL };
+  const stray = (['SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'SLACK_API_URL'] as const).filter((name) => e[name] !== undefined);
+  if (stray.length > 0) {
+    throw invalidEnvironment(stray.map((name) => `${name}: set without SLACK_BOT_TOKEN (set SLACK_BOT_TOKEN too, or unset ${name} for sandbox mode)`));
+  }
+  const sandbox: SandboxEnv = {
+    mode: 'sandbox',
+    port: e.PORT,
+    approvers: parseApprovers(e.MESH_MEDIC_APPROVERS),
+    k8s: appConfig(e).k8s,
+    logLevel: e.MESH_MEDIC_LOG_LEVEL,
+    searchPath: e.PATH ?? '',
+  };
+  if (e.REDIS_URL) sandbox.redisUrl = e.REDIS_URL;
+  if (e.MESH_MEDIC_CLUSTERS) sandbox.clustersPath = e.MESH_MEDIC_CLUSTERS;
+  if (e.MESH_MEDIC_CHANNEL) sandbox.channel = e.MESH_MEDIC_CHANNEL;
+  return sandbox;
+}
+
+function workerTimings(e: ParsedEnv): WorkerTimings | undefined {
+  const t: WorkerTimings = {};
+  if (e.MESH_MEDIC_JOB_LOCK_MS !== undefined) t.lockDurationMs = e.MESH_MEDIC_JOB_LOCK_MS;
+  if (e.MESH_MEDIC_STALLED_CHECK_MS !== undefined) t.stalledIntervalMs = e.MESH_MEDIC_STALLED_CHECK_MS;
+  return Object.keys(t).length > 0 ? t : undefined;
+}
 
 function parseApprovers(list: string | undefined): string[] {
   if (!list) return [];
