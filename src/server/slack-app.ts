@@ -33,5 +33,24 @@ export function createSlackApp(creds: SlackCredentials, logger: Logger): SlackAp
     logger: log,
   });
   const app = new App({ token: creds.botToken, receiver, clientOptions, logger: log });
-  return { app, eventsListener: receiver.requestListener, socketMode: false };
+  return { app, eventsListener: rejectFutureTimestamps(receiver.requestListener), socketMode: false };
+}
+
+/** Slack's replay window, in seconds, applied in both directions. */
+export const MAX_CLOCK_SKEW_SECONDS = 300;
+
+/**
+ * Bolt refuses requests signed more than five minutes in the past but accepts any future
+ * timestamp, so a captured request dated ahead would stay replayable for longer than Slack's
+ * window. Refuse those before Bolt sees them, with the same 401 a stale request gets.
+ */
+export function rejectFutureTimestamps(listener: RequestListener, now: () => number = Date.now): RequestListener {
+  return (req, res) => {
+    const timestamp = Number(req.headers['x-slack-request-timestamp']);
+    if (Number.isFinite(timestamp) && timestamp - now() / 1000 > MAX_CLOCK_SKEW_SECONDS) {
+      res.writeHead(401, { 'content-type': 'text/plain' }).end('request timestamp is in the future');
+      return;
+    }
+    listener(req, res);
+  };
 }
