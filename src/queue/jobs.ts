@@ -26,6 +26,16 @@ export const diagnoseJobSchema = z.strictObject({
    *  short-lived capability: it is only ever posted to, never logged. */
   responseUrl: z.url({ protocol: /^https?$/ }).max(2000).optional(),
   requestedAt: z.iso.datetime(),
+  /** Alert-triggered jobs (issue 6): the incident that started it, and the checks its alerts'
+   *  playbooks name (run and listed first). Names and ids only, like the rest of the job. */
+  alert: z
+    .strictObject({
+      incident: z.string().regex(/^[a-z0-9][-a-z0-9]{0,120}$/, 'must be an incident id'),
+      names: z.array(z.string().min(1).max(256)).max(10),
+      firing: z.number().int().nonnegative(),
+      checks: z.array(z.string().regex(NAME, 'must be a check id')).max(25),
+    })
+    .optional(),
 });
 
 export type DiagnoseJob = z.infer<typeof diagnoseJobSchema>;

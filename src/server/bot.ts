@@ -6,12 +6,14 @@ import type { RequestListener, ServerResponse } from 'node:http';
 import { resolve } from 'node:path';
 import type { Redis } from 'ioredis';
 import type { App } from '@slack/bolt';
+import { type AlertsHandler, createAlertsHandler } from '../alerts/index.ts';
 import { CHECKS } from '../checks/index.ts';
 import type { BotSettings } from '../config/env.ts';
 import { loadRegistry } from '../config/registry.ts';
 import type { Registry } from '../domain/cluster.ts';
 import { EffectsStore } from '../queue/effects.ts';
 import { DiagnosisProducer } from '../queue/producer.ts';
+import { approvalSettingsFrom, createRemediationServices } from '../queue/remediation-services.ts';
 import { closeRedis, createRedisConnection, redisReachable, waitUntilReady, withTimeout } from '../redis/connections.ts';
 import { registerListeners } from '../slack/listeners/index.ts';
 import { createSlackClient, SlackNotifier } from '../slack/notify.ts';
@@ -65,6 +67,19 @@ export async function startBot(settings: BotSettings, opts: BotOptions): Promise
     const redisOk = await redisReachable(redis);
     return { ready: redisOk, checks: { redis: redisOk ? 'ok' : 'unreachable', registry: `ok (${registry.clusters.length} clusters)` } };
   };
+  // Alertmanager's webhook (issue 6): it only enqueues, so it can serve before the Bolt App exists.
+  const alerts: AlertsHandler | undefined = settings.alerts
+    ? createAlertsHandler({
+        settings: settings.alerts,
+        ...(settings.channel ? { defaultChannel: settings.channel } : {}),
+        registry: () => registry,
+        playbooks: loadPlaybooksOrWarn(logger),
+        producer,
+        redis,
+        metrics,
+        logger,
+      })
+    : undefined;
   // The server listens before the Bolt App exists: Bolt verifies its token (auth.test) when it is
   // constructed, and in the sandbox the Web API it calls is served by this very server.
   const socketMode = Boolean(settings.slack.appToken);
@@ -77,8 +92,10 @@ export async function startBot(settings: BotSettings, opts: BotOptions): Promise
     metrics,
     logger,
     ...(opts.extraRoutes ? { extraRoutes: opts.extraRoutes } : {}),
+    ...(alerts ? { alerts } : {}),
   });
   const { app, eventsListener } = createSlackApp(settings.slack, logger);
+  const remediation = createRemediationServices(redis, logger, { settings: approvalSettingsFrom(settings), k8s: settings.k8s });
   let workspaceUrl: string | undefined;
   registerListeners(app, {
     registry: () => registry,
@@ -91,6 +108,7 @@ export async function startBot(settings: BotSettings, opts: BotOptions): Promise
     metrics,
     logger,
     workspaceUrl: () => workspaceUrl,
+    remediation,
   });
   events = eventsListener;
   if (socketMode) await app.start();
@@ -108,6 +126,8 @@ export async function startBot(settings: BotSettings, opts: BotOptions): Promise
       await http.close();
       if (socketMode) await app.stop().catch(() => undefined);
       await producer.close();
+      await alerts?.close();
+      await remediation.close();
       await closeRedis(redis);
     },
   };

@@ -67,8 +67,12 @@ async function reportFailure(deps: DiagnoseProcessorDeps, run: DiagnosisRun, res
   }).catch(() => undefined);
   if (thread) {
     // The parent is where the requester is looking; if Slack refuses even that, fall back below.
-    const updated = await deps.slack.update(thread.channel, thread.ts, run.failedMessage(reason), { bestEffort: true });
-    if (updated) return;
+    const message = run.failedMessage(reason);
+    const updated = await deps.slack.update(thread.channel, thread.ts, message, { bestEffort: true });
+    if (updated) {
+      await deps.onFinalParent?.(run.jobId, run.data, message).catch(() => undefined);
+      return;
+    }
   }
   if (responseUrl) {
     await deps.slack.respond(responseUrl, renderError(`Could not diagnose *${escapeMrkdwn(run.data.cluster)}*: ${escapeMrkdwn(reason)}`));

@@ -2,7 +2,10 @@
 // store right after it happens; a rerun of the same job (retry, dead worker) starts from what is
 // recorded: same parent message, same report, no part of it posted twice.
 
+import { leadingFirst } from '../alerts/check-order.ts';
+import { alertReportNote } from '../alerts/render.ts';
 import { CHECKS } from '../checks/index.ts';
+import type { Check } from '../checks/types.ts';
 import { findCluster } from '../config/registry.ts';
 import type { Registry } from '../domain/cluster.ts';
 import type { Finding, Status } from '../domain/finding.ts';
@@ -11,7 +14,8 @@ import { countByStatus, type DiagnosisProgress, type DiagnosisReport } from '../
 import { resolveCheckIds } from '../engine/select-checks.ts';
 import type { DiagnoseJob } from '../queue/jobs.ts';
 import type { DiagnoseJobResult } from '../queue/status.ts';
-import { type ProgressInput, renderProgress, renderReport } from '../slack/render/index.ts';
+import { type ProgressInput, type ReportRenderOptions, renderProgress, renderReport } from '../slack/render/index.ts';
+import { reportRenderOptions } from '../queue/remediation-report.ts';
 import { ThrottledSender } from './throttle.ts';
 import type { DiagnoseJobHandle, DiagnoseProcessorDeps } from './types.ts';
 
@@ -117,21 +121,29 @@ export class DiagnosisRun {
         checkIds: this.data.checks,
         source,
         onProgress,
-        ...(this.deps.checks ? { checks: this.deps.checks } : {}),
+        ...this.checkOrder(),
       });
     } finally {
       await progress.stop();
       await source.close().catch(() => undefined);
     }
     await this.deps.effects.recordReport(this.jobId, report);
+    this.deps.onReport?.(report);
     await this.deps.afterStep?.('diagnosed', this.jobId);
     return report;
   }
 
   private async postReport(thread: Thread, report: DiagnosisReport, alreadyPosted: number): Promise<void> {
-    const messages = renderReport(report, this.deps.playbookFor);
+    const remediation = this.deps.remediation;
+    // Proposals for the fixes (stored once per job, so a rerun renders the same buttons).
+    const proposals = remediation ? await remediation.proposalsFor(this.jobId, this.deps.loadRegistry(), report.findings, this.data.requestedBy) : undefined;
+    const messages = renderReport(report, this.deps.playbookFor, {
+      ...(proposals ? reportRenderOptions(report.findings, proposals) : {}),
+      ...this.alertReportOptions(),
+    });
     for (let i = alreadyPosted; i < messages.length; i++) {
-      await this.deps.slack.post(thread.channel, messages[i]!, { threadTs: thread.ts });
+      const ts = await this.deps.slack.post(thread.channel, messages[i]!, { threadTs: thread.ts });
+      await remediation?.recordPosted({ channel: thread.channel, threadTs: thread.ts, ts }, messages[i]!);
       await this.deps.effects.recordReportPart(this.jobId, i + 1);
       await this.deps.afterStep?.('report-part-posted', this.jobId);
     }
@@ -143,8 +155,22 @@ export class DiagnosisRun {
       verdict: { failing: failingChecks(report.findings) },
     });
     await this.deps.slack.update(thread.channel, thread.ts, message);
+    await this.deps.onFinalParent?.(this.jobId, this.data, message);
     await this.deps.effects.recordFinished(this.jobId, result);
     await this.deps.afterStep?.('finished', this.jobId);
+  }
+
+  /** The catalog in run order: an alert-triggered run starts with the checks its alerts explain (issue 6). */
+  private checkOrder(): { checks?: readonly Check[] } {
+    const leading = this.data.alert?.checks ?? [];
+    if (leading.length === 0) return this.deps.checks ? { checks: this.deps.checks } : {};
+    return { checks: leadingFirst(this.deps.checks ?? CHECKS, leading) };
+  }
+
+  /** An alert-triggered report says which alert started it and lists the checks it explains first. */
+  private alertReportOptions(): Pick<ReportRenderOptions, 'leading'> {
+    const alert = this.data.alert;
+    return alert ? { leading: { checks: alert.checks, note: alertReportNote(alert.names, alert.checks.length) } } : {};
   }
 
   /** The parent message of a diagnosis that cannot finish. */

@@ -5,12 +5,16 @@
 import { resolve } from 'node:path';
 import { type Job, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { finalParentRecorder, startAlertWorker } from '../alerts/index.ts';
+import { CHECKS } from '../checks/index.ts';
 import type { Check } from '../checks/types.ts';
 import type { BotSettings } from '../config/env.ts';
 import { loadRegistry } from '../config/registry.ts';
 import type { Registry } from '../domain/cluster.ts';
 import { liveSnapshotSource, type SnapshotSource } from '../k8s/snapshot-source.ts';
 import { EffectsStore } from '../queue/effects.ts';
+import { reportRemediation } from '../queue/remediation-report.ts';
+import { approvalSettingsFrom, createRemediationServices } from '../queue/remediation-services.ts';
 import { saveLastResult } from '../queue/last-results.ts';
 import { DIAGNOSE_QUEUE, QUEUE_PREFIX } from '../queue/names.ts';
 import type { DiagnoseJobResult } from '../queue/status.ts';
@@ -20,6 +24,8 @@ import type { Metrics } from '../server/metrics.ts';
 import { loadPlaybooksOrWarn, playbookLookup } from '../server/playbooks.ts';
 import { createSlackClient, type SlackPoster, SlackNotifier } from '../slack/notify.ts';
 import { createDiagnoseProcessor } from './diagnose-processor.ts';
+import { startRemediateWorker } from './remediate-processor.ts';
+import { countedSource, timedChecks } from './instrument.ts';
 import type { ProcessorStep } from './types.ts';
 
 export interface WorkerOptions {
@@ -58,18 +64,30 @@ export function startDiagnoseWorker(settings: BotSettings, opts: WorkerOptions):
       logger,
       onError: (e) => opts.metrics?.slackErrors.inc({ method: e.method, error: e.slackError }),
     });
+  const metrics = opts.metrics;
+  // Fix proposals in reports, and the remediate queue's worker (issue 5).
+  const remediation = createRemediationServices(redis, logger, { settings: approvalSettingsFrom(settings), k8s: settings.k8s });
+  const remediate = startRemediateWorker(settings, { redis, services: remediation, slack, logger, ...(opts.cwd ? { cwd: opts.cwd } : {}) });
+  // Threads of alert-triggered diagnoses: "still firing", resolutions, unknown-cluster notices (issue 6).
+  const alerts = startAlertWorker({ redisUrl: settings.redisUrl, slack, logger });
+  const sourceFor = opts.sourceFor ?? ((registry: Registry) => liveSnapshotSource(registry, settings.k8s));
   const processor = createDiagnoseProcessor({
     loadRegistry: () => loadRegistry(registryPath),
-    sourceFor: opts.sourceFor ?? ((registry) => liveSnapshotSource(registry, settings.k8s)),
+    sourceFor: metrics ? (registry) => countedSource(sourceFor(registry), metrics) : sourceFor,
     slack,
     effects: new EffectsStore(redis),
     saveLastResult: (r) => saveLastResult(redis, r),
     playbookFor: playbookLookup(loadPlaybooksOrWarn(logger)),
     logger,
-    ...(opts.checks ? { checks: opts.checks } : {}),
+    ...(metrics ? { checks: timedChecks(opts.checks ?? CHECKS, metrics) } : opts.checks ? { checks: opts.checks } : {}),
     ...(opts.progressIntervalMs !== undefined ? { progressIntervalMs: opts.progressIntervalMs } : {}),
     ...(opts.afterStep ? { afterStep: opts.afterStep } : {}),
     onOutcome: (o) => opts.metrics?.diagnoses.inc(o),
+    remediation: reportRemediation(remediation, logger),
+    onFinalParent: finalParentRecorder(redis),
+    onReport: (report) => {
+      for (const f of report.findings) metrics?.findings.inc({ check: f.check, status: f.status });
+    },
   });
   const worker = new Worker<unknown, DiagnoseJobResult>(DIAGNOSE_QUEUE, (job: Job) => processor(job), {
     connection: redis,
@@ -85,7 +103,8 @@ export function startDiagnoseWorker(settings: BotSettings, opts: WorkerOptions):
     worker,
     redis,
     async close() {
-      await worker.close();
+      await Promise.all([worker.close(), remediate.close(), alerts.close()]);
+      await remediation.close();
       await closeRedis(redis);
     },
   };

@@ -3,12 +3,15 @@
 
 import type { Check } from '../checks/types.ts';
 import type { Registry } from '../domain/cluster.ts';
+import type { DiagnosisReport } from '../engine/report.ts';
 import type { SnapshotSource } from '../k8s/snapshot-source.ts';
 import type { EffectsStore } from '../queue/effects.ts';
 import type { LastResult } from '../queue/last-results.ts';
+import type { ReportRemediation } from '../queue/remediation-report.ts';
 import type { Logger } from '../server/logger.ts';
 import type { SlackPoster } from '../slack/notify.ts';
-import type { PlaybookLookup } from '../slack/render/index.ts';
+import type { PlaybookLookup, SlackMessage } from '../slack/render/index.ts';
+import type { DiagnoseJob } from '../queue/jobs.ts';
 
 /** Steps after which a rerun of the job must not repeat what was done. */
 export type ProcessorStep = 'parent-posted' | 'diagnosed' | 'report-part-posted' | 'finished';
@@ -27,8 +30,15 @@ export interface DiagnoseProcessorDeps {
   /** Minimum spacing of progress edits of the parent message (default 1000 ms). */
   progressIntervalMs?: number;
   logger: Logger;
+  /** Called once per fresh diagnosis (not again when a rerun reuses the recorded report): metrics. */
+  onReport?: (report: DiagnosisReport) => void;
   /** Counts outcomes (metrics). */
   onOutcome?: (outcome: { trigger: string; outcome: 'done' | 'failed' | 'retrying' }) => void;
+  /** Fix proposals with Approve / Reject buttons in the report (issue 5); none when unset. */
+  remediation?: ReportRemediation;
+  /** Called with the parent message a job leaves behind (its verdict, or its failure), before the
+   *  job counts as finished: alert handling keeps it to mark it resolved later (issue 6). */
+  onFinalParent?: (jobId: string, data: DiagnoseJob, message: SlackMessage) => Promise<void>;
   /** Test seam: called after each recorded step; throwing here is a worker dying at that point. */
   afterStep?: (step: ProcessorStep, jobId: string) => void | Promise<void>;
 }

@@ -175,7 +175,7 @@ describe('requests that must not start anything', () => {
     expect(await totalJobs(h)).toBe(before);
   });
 
-  it('answers help and playbook at once, and approval buttons with a note that nothing changed', async () => {
+  it('answers help and playbook at once, and refuses a button that names no proposal of its message', async () => {
     const help = await slash(h, 'help');
     expect(help.ackText).toContain('`/mesh diagnose <cluster> [check-id ...]`'.replace('<cluster>', '&lt;cluster&gt;'));
     const playbook = await slash(h, 'playbook hosted-control-plane-address');
@@ -192,8 +192,8 @@ describe('requests that must not start anything', () => {
     });
     const res = await postToBolt(h.bot.eventsUrl, SIGNING_SECRET, blockActionsBody(click));
     expect(res.status).toBe(200);
-    const answer = await h.slack.waitFor((s) => s.ephemerals(CHANNEL).find((m) => m.text.includes('arrive with approvals')));
-    expect(answer.text).toContain('nothing was changed');
+    const answer = await h.slack.waitFor((s) => s.ephemerals(CHANNEL).find((m) => m.text.includes('does not belong to a proposal')));
+    expect(answer.text).toContain('nothing was done');
   });
 });
 

@@ -5,6 +5,7 @@ import type { Registry } from '../../domain/cluster.ts';
 import type { Playbook } from '../../playbooks/index.ts';
 import type { EffectsStore } from '../../queue/effects.ts';
 import type { DiagnosisProducer } from '../../queue/producer.ts';
+import type { RemediationServices } from '../../queue/remediation-services.ts';
 import type { Logger } from '../../server/logger.ts';
 import type { Metrics } from '../../server/metrics.ts';
 import type { SlackPoster } from '../notify.ts';
@@ -25,4 +26,6 @@ export interface ListenerContext {
   /** `https://<workspace>.slack.com/` from auth.test, for links to threads; undefined if unknown. */
   workspaceUrl: () => string | undefined;
   now?: () => Date;
+  /** Approvals and remediation jobs (issue 5); without it the buttons answer that fixes are off. */
+  remediation?: RemediationServices;
 }

@@ -21,6 +21,8 @@ export interface HeaderBlock {
 export interface SectionBlock {
   type: 'section';
   text: MrkdwnText;
+  /** One button beside the text (Undo on a decided proposal). */
+  accessory?: ButtonElement;
 }
 export interface ContextBlock {
   type: 'context';

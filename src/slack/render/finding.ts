@@ -39,6 +39,18 @@ export interface FindingRenderContext {
   playbookFor: PlaybookLookup;
   /** The stored proposal's id, when the finding's fix can be approved from Slack. */
   proposalId?: string;
+  /** Why the proposed fix cannot be applied automatically, and what to do by hand instead. */
+  manualSteps?: ManualSteps;
+}
+
+export interface ManualSteps {
+  reason: string;
+  steps: string[];
+}
+
+function manualStepsText(m: ManualSteps): string {
+  const steps = m.steps.slice(0, 8).map((s, i) => `${i + 1}. ${escapeTruncated(s, 300)}`);
+  return [`:hand: *Manual steps* (no automatic fix: ${escapeTruncated(m.reason, 600)})`, ...steps].join('\n');
 }
 
 function headline(f: Finding, cluster: string): string {
@@ -79,6 +91,7 @@ export function findingBlocks(f: Finding, ctx: FindingRenderContext): Block[] {
   const playbook = playbookText(f, ctx.playbookFor);
   if (playbook) blocks.push(section(playbook));
   if (ctx.proposalId !== undefined) blocks.push(approvalButtons(ctx.proposalId));
+  else if (ctx.manualSteps) blocks.push(section(manualStepsText(ctx.manualSteps)));
   blocks.push(divider());
   return blocks;
 }

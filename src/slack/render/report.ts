@@ -6,7 +6,7 @@ import { type Finding, SEVERITIES, STATUSES, type Status } from '../../domain/fi
 import { codeSpan, escapeTruncated } from '../mrkdwn.ts';
 import { type Block, context, divider, header, type SlackMessage, section } from './blocks.ts';
 import { fitItems } from './budget.ts';
-import { findingBlocks, type PlaybookLookup } from './finding.ts';
+import { findingBlocks, type ManualSteps, type PlaybookLookup } from './finding.ts';
 import { MAX_BLOCKS_PER_MESSAGE, MAX_CONTEXT_TEXT, MAX_FALLBACK_TEXT } from './limits.ts';
 import { packBlocks } from './pack.ts';
 
@@ -22,6 +22,12 @@ export interface ReportInput {
 export interface ReportRenderOptions {
   /** Id of the stored remediation proposal for a finding, when its fix can be approved. */
   proposalIdFor?: (finding: Finding) => string | undefined;
+  /** Why a finding's proposed fix was refused, with the steps to do by hand (shown instead of buttons). */
+  manualStepsFor?: (finding: Finding) => ManualSteps | undefined;
+  /** Checks listed before all others (each part still in importance order), and a line saying
+   *  why, in mrkdwn already escaped: an alert-triggered diagnosis lists the checks its alerts'
+   *  playbooks name first (issue 6). */
+  leading?: { checks: readonly string[]; note: string };
 }
 
 const DETAILED = new Set<Status>(['fail', 'error', 'warn']);
@@ -51,8 +57,15 @@ function timingLine(r: ReportInput): string {
   return `Started ${escapeTruncated(r.startedAt, 40)} · ${secs} s · ${r.apiCalls} API call${r.apiCalls === 1 ? '' : 's'}`;
 }
 
-function intro(r: ReportInput): Block[] {
-  return [header(`Diagnosis of ${r.cluster}`), section(countsLine(r.findings)), context(timingLine(r)), divider()];
+function intro(r: ReportInput, note?: string): Block[] {
+  return [header(`Diagnosis of ${r.cluster}`), section(countsLine(r.findings)), context(timingLine(r)), ...(note ? [context(note)] : []), divider()];
+}
+
+/** Findings of `leading` checks first; a stable partition, so each part keeps its order. */
+function leadingFirst(sorted: readonly Finding[], leading: readonly string[] | undefined): Finding[] {
+  if (!leading || leading.length === 0) return [...sorted];
+  const first = new Set(leading);
+  return [...sorted.filter((f) => first.has(f.check)), ...sorted.filter((f) => !first.has(f.check))];
 }
 
 /** Passing and skipped checks, one context line each kind, ids only. */
@@ -80,17 +93,18 @@ function fallbackText(r: ReportInput, detailed: readonly Finding[]): string {
 }
 
 export function renderReport(report: ReportInput, playbookFor: PlaybookLookup, opts: ReportRenderOptions = {}): SlackMessage[] {
-  const sorted = [...report.findings].sort(byImportance);
+  const sorted = leadingFirst([...report.findings].sort(byImportance), opts.leading?.checks);
   const detailed = sorted.filter((f) => DETAILED.has(f.status));
   const groups = detailed.map((f) => {
     const proposalId = opts.proposalIdFor?.(f);
-    return findingBlocks(f, { cluster: report.cluster, playbookFor, ...(proposalId !== undefined ? { proposalId } : {}) });
+    const manualSteps = proposalId === undefined ? opts.manualStepsFor?.(f) : undefined;
+    return findingBlocks(f, { cluster: report.cluster, playbookFor, ...(proposalId !== undefined ? { proposalId } : {}), ...(manualSteps ? { manualSteps } : {}) });
   });
   if (detailed.length === 0) groups.push([section(':white_check_mark: No failing or warning checks.')]);
   const tail = collapsedLines(sorted);
   if (tail.length > 0) groups.push(tail);
 
-  const pages = packBlocks(intro(report), groups, MAX_BLOCKS_PER_MESSAGE, 1);
+  const pages = packBlocks(intro(report, opts.leading?.note), groups, MAX_BLOCKS_PER_MESSAGE, 1);
   return pages.map((blocks, i) => {
     if (i === 0) return { text: fallbackText(report, detailed), blocks };
     const cont = `Diagnosis of ${escapeTruncated(report.cluster, 63)}, continued (part ${i + 1} of ${pages.length})`;

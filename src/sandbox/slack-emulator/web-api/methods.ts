@@ -14,6 +14,8 @@ export interface Workspace {
   botId: string;
   users: Map<string, { id: string; name: string; real_name: string }>;
   channelNames: Map<string, string>;
+  /** User groups (`S…`) and their members, for `usergroups.users.list`. */
+  usergroups?: Map<string, string[]>;
 }
 
 type Method = (args: Args, ws: Workspace) => MethodResult;
@@ -189,6 +191,13 @@ const usersInfo: Method = (args, ws) => {
   return { ok: true, user: { ...known, team_id: ws.teamId, is_bot: false, deleted: false, tz: 'UTC', profile: { display_name: known.name, real_name: known.real_name } } };
 };
 
+const usergroupsUsersList: Method = (args, ws) => {
+  const id = str(args.usergroup);
+  const users = id ? ws.usergroups?.get(id) : undefined;
+  if (!users) return fail('no_such_subteam');
+  return { ok: true, users: [...users] };
+};
+
 export const METHODS: Readonly<Record<string, Method>> = {
   'auth.test': authTest,
   'chat.postMessage': postMessage,
@@ -199,4 +208,5 @@ export const METHODS: Readonly<Record<string, Method>> = {
   'views.update': viewsUpdate,
   'conversations.info': conversationsInfo,
   'users.info': usersInfo,
+  'usergroups.users.list': usergroupsUsersList,
 };

@@ -135,6 +135,12 @@ export class FakeSlackApi {
     this.workspace.users.set(user.id, { id: user.id, name: user.name, real_name: user.real_name ?? user.name });
   }
 
+  /** A user group (`S…`) with its members, as `usergroups.users.list` reports it. */
+  addUserGroup(id: string, users: readonly string[]): void {
+    this.workspace.usergroups ??= new Map();
+    this.workspace.usergroups.set(id, [...users]);
+  }
+
   addChannel(id: string, name: string): void {
     this.workspace.channelNames.set(id, name);
   }

@@ -1,21 +1,20 @@
-// Button clicks. Approve / Reject on a proposed fix become real with issue 5 (approvals); until
-// then they are acknowledged and answered, so a click never looks ignored, and nothing is changed.
+// Button clicks and the confirmation modal (issue 5): Approve opens the confirmation with the dry
+// run, its submission records the approval and queues the fix, Reject closes the proposal, Undo
+// proposes the reverse change. Each listener acks first; every button is resolved to its
+// server-side proposal and trusted for nothing but the proposal id and the clicking user.
 
-import type { AllMiddlewareArgs, App, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import type { App, BlockButtonAction } from '@slack/bolt';
 import { APPROVE_ACTION_ID, REJECT_ACTION_ID } from '../../render/index.ts';
+import { CONFIRM_CALLBACK_ID, UNDO_ACTION_ID } from '../../render/remediation.ts';
 import type { ListenerContext } from '../context.ts';
-import { notYet } from '../messages.ts';
-
-type ButtonArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
+import { approveButton } from './approve.ts';
+import { confirmSubmission } from './confirm.ts';
+import { rejectButton } from './reject.ts';
+import { undoButton } from './undo.ts';
 
 export function register(app: App, ctx: ListenerContext): void {
-  const stub = async ({ ack, respond, action, body }: ButtonArgs) => {
-    await ack();
-    ctx.logger.info({ action: action.action_id, user: body.user.id }, 'approval button clicked before approvals exist');
-    await respond({ ...notYet('Approve and Reject'), replace_original: false }).catch((err: unknown) =>
-      ctx.logger.warn({ err: (err as Error).message }, 'respond() to a button click failed'),
-    );
-  };
-  app.action<BlockButtonAction>(APPROVE_ACTION_ID, stub);
-  app.action<BlockButtonAction>(REJECT_ACTION_ID, stub);
+  app.action<BlockButtonAction>(APPROVE_ACTION_ID, approveButton(ctx));
+  app.action<BlockButtonAction>(REJECT_ACTION_ID, rejectButton(ctx));
+  app.action<BlockButtonAction>(UNDO_ACTION_ID, undoButton(ctx));
+  app.view(CONFIRM_CALLBACK_ID, confirmSubmission(ctx));
 }

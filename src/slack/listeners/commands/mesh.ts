@@ -6,7 +6,8 @@ import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt'
 import { CommandError, parseMeshCommand } from '../../commands/parse.ts';
 import { type EphemeralSlackMessage, renderError, renderHelp } from '../../render/index.ts';
 import type { ListenerContext } from '../context.ts';
-import { ephemeral, notYet } from '../messages.ts';
+import { ephemeral } from '../messages.ts';
+import { audit } from './audit.ts';
 import { clusters } from './clusters.ts';
 import { diagnose } from './diagnose.ts';
 import { playbook } from './playbook.ts';
@@ -41,8 +42,8 @@ export function meshCommand(ctx: ListenerContext) {
         await ack(playbook(ctx, parsed.id));
         return;
       case 'audit':
-        count('audit', 'not_implemented');
-        await ack(notYet('`/mesh audit` and the approval log'));
+        count('audit', 'ok');
+        await later(() => audit(ctx, parsed.cluster));
         return;
       case 'clusters':
         count('clusters', 'ok');
