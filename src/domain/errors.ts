@@ -21,6 +21,7 @@ export type ErrorCode =
   | 'QUEUE_UNAVAILABLE'
   | 'JOB_INVALID'
   | 'SLACK_API'
+  | 'DEPENDENCY_MISSING'
   | 'INTERNAL';
 
 export class MeshMedicError extends Error {

@@ -25,6 +25,8 @@ export interface HttpServerOptions {
   metrics: Metrics;
   /** Tried first for every request; resolves true when it answered (the sandbox's emulator). */
   extraRoutes?: (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
+  /** Alertmanager's webhook (src/alerts); absent when MESH_MEDIC_ALERT_TOKEN is unset. */
+  alerts?: RequestListener;
   logger: Logger;
 }
 
@@ -94,7 +96,9 @@ async function route(opts: HttpServerOptions, req: IncomingMessage, res: ServerR
       return;
     }
     case '/alerts':
-      return sendJson(res, 501, { error: 'Alertmanager webhooks are not implemented yet' });
+      if (!opts.alerts) return sendJson(res, 404, { error: 'Alertmanager webhooks are off: set MESH_MEDIC_ALERT_TOKEN (and the same token in Alertmanager)' });
+      opts.alerts(req, res);
+      return;
     default:
       return sendJson(res, 404, { error: 'not found' });
   }

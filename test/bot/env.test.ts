@@ -41,8 +41,8 @@ describe('readBotEnv', () => {
     );
   });
 
-  it('without SLACK_BOT_TOKEN, says that sandbox mode is not available yet', () => {
-    expect(() => readBotEnv({})).toThrow(/SLACK_BOT_TOKEN: required \(without it mesh-medic would run in sandbox mode, which is not available yet\)/);
+  it('without SLACK_BOT_TOKEN, points a lone bot or worker at sandbox mode (`mesh-medic all`)', () => {
+    expect(() => readBotEnv({})).toThrow(/SLACK_BOT_TOKEN: required \(or leave it unset and run `mesh-medic all` \/ `npm start`: sandbox mode/);
   });
 
   it('names every malformed variable without echoing its value', () => {
