@@ -198,7 +198,7 @@ describe('requests that must not start anything', () => {
 });
 
 describe('operations', () => {
-  it('serves /healthz, /readyz and /metrics on the bot port, and 501 for /alerts', async () => {
+  it('serves /healthz, /readyz and /metrics on the bot port, and 404 for /alerts while alerts are off', async () => {
     const base = h.bot.http.url;
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
     const ready = await fetch(`${base}/readyz`);
@@ -209,7 +209,7 @@ describe('operations', () => {
     expect(metrics).toMatch(/mesh_medic_diagnosis_requests_total\{outcome="joined"\} [1-9]/);
     expect(metrics).toMatch(/mesh_medic_diagnoses_total\{trigger="slack",outcome="done"\} [1-9]/);
     expect(metrics).toMatch(/mesh_medic_queue_jobs\{state="completed"\} [1-9]/);
-    expect((await fetch(`${base}/alerts`, { method: 'POST', body: '[]' })).status).toBe(501);
+    expect((await fetch(`${base}/alerts`, { method: 'POST', body: '[]' })).status).toBe(404);
     expect((await fetch(`${base}/slack/events`)).status).toBe(405);
   });
 
