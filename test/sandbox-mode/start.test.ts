@@ -17,7 +17,11 @@ import { listening, processAlive, REPO, type RunFacts, runFacts, type SandboxPro
 const CHROMIUM = '/usr/bin/chromium';
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const WAIT = { timeout: 30_000 };
-const SCREENSHOT = join(REPO, 'docs/sandbox-report.png');
+// Refresh the README's screenshot with UPDATE_SCREENSHOTS=1; ordinary runs (CI) leave the
+// committed file alone and write to a temp dir instead.
+const SCREENSHOT = process.env.UPDATE_SCREENSHOTS
+  ? join(REPO, 'docs/sandbox-report.png')
+  : join(tmpdir(), 'mesh-medic-sandbox-report.png');
 const SCENARIOS = loadScenarios('all');
 const CLUSTER_COUNT = SCENARIOS.flatMap((s) => s.clusters).length;
 
