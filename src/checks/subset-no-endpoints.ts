@@ -17,6 +17,7 @@ import {
   type ServiceHostRef,
   serviceFqdn,
 } from './lib/istio-hosts.ts';
+import { LabelIndex, lookupObject } from './lib/lookup.ts';
 import { evidenceOf, isPodReady, labelsOf, matchesLabels } from './lib/objects.ts';
 import { describeWorkload, groupByWorkload, isFinished, isTerminating, listSome, plural, type WorkloadRef } from './lib/workloads.ts';
 import { type Check, type CheckContext, type CheckResult, pass, skipped } from './types.ts';
@@ -40,6 +41,13 @@ interface World {
   virtualServices: K8sObject[];
   nodes: K8sObject[];
   ctx: CheckContext;
+  /** Per-run caches: every subset of every DestinationRule asks the same questions of the same
+   *  pods and Services, and scanning all of them per subset is quadratic at 20,000 pods. */
+  podLabels: Map<K8sObject, Record<string, string>>;
+  /** Pods by namespace and by (topology-augmented) label pairs. */
+  podIndex: LabelIndex;
+  /** Ready endpoint IPs of a Service from its EndpointSlices; null when it has no slices. */
+  readyIps: Map<K8sObject, Set<string> | null>;
 }
 
 /** The `add-subset-label` proposal for one empty subset, and the labels it adds. */
@@ -84,17 +92,7 @@ export const check: Check = {
 };
 
 function run(snapshot: Snapshot, ctx: CheckContext): CheckResult[] {
-  const world: World = {
-    cluster: snapshot.cluster,
-    services: snapshot.list('services'),
-    pods: snapshot.list('pods').filter((p) => !isFinished(p) && !isTerminating(p)),
-    slices: snapshot.list('endpointslices.discovery.k8s.io'),
-    replicasets: snapshot.list('replicasets.apps'),
-    deployments: snapshot.list('deployments.apps'),
-    virtualServices: snapshot.list('virtualservices.networking.istio.io'),
-    nodes: snapshot.list('nodes'),
-    ctx,
-  };
+  const world = readWorld(snapshot, ctx);
   const rules = snapshot.list('destinationrules.networking.istio.io').filter((dr) => subsetsOf(dr).length > 0);
   if (rules.length === 0) return [skipped('No DestinationRule defines subsets in this cluster')];
 
@@ -115,6 +113,27 @@ function run(snapshot: Snapshot, ctx: CheckContext): CheckResult[] {
   if (verified.length === 0) return [skipped(`No subset of a Kubernetes Service to verify: ${listSome(notVerifiable)}`)];
   const note = notVerifiable.length > 0 ? ` (not verifiable here: ${listSome(notVerifiable)})` : '';
   return [pass(`Every DestinationRule subset selects ready pods: ${listSome(verified)}${note}`)];
+}
+
+function readWorld(snapshot: Snapshot, ctx: CheckContext): World {
+  const world: World = {
+    cluster: snapshot.cluster,
+    services: snapshot.list('services'),
+    pods: snapshot.list('pods').filter((p) => !isFinished(p) && !isTerminating(p)),
+    slices: snapshot.list('endpointslices.discovery.k8s.io'),
+    replicasets: snapshot.list('replicasets.apps'),
+    deployments: snapshot.list('deployments.apps'),
+    virtualServices: snapshot.list('virtualservices.networking.istio.io'),
+    nodes: snapshot.list('nodes'),
+    ctx,
+    podLabels: new Map(),
+    podIndex: new LabelIndex([], labelsOf),
+    readyIps: new Map(),
+  };
+  // Topology labels are a superset of the pod's own labels (the pod's win), so this one index
+  // yields candidates for both the subset selector and the plain Service selector.
+  world.podIndex = new LabelIndex(world.pods, (p) => podLabelsWithTopology(world, p));
+  return world;
 }
 
 function subsetsOf(dr: K8sObject): Subset[] {
@@ -180,15 +199,17 @@ function selectorOf(service: K8sObject): Record<string, string> {
 /** A short "verified" note, or the EmptySubset to report. */
 function evaluateSubset(world: World, dr: K8sObject, host: ServiceHostRef, service: K8sObject, subset: Subset): string | EmptySubset {
   const selector = { ...selectorOf(service), ...subset.labels };
-  const matching = world.pods.filter(
-    (p) => p.metadata.namespace === host.namespace && matchesLabels(podLabelsWithTopology(world, p), selector),
-  );
+  const matching = world.podIndex
+    .candidates(host.namespace, selector)
+    .filter((p) => p.metadata.namespace === host.namespace && matchesLabels(podLabelsWithTopology(world, p), selector));
   const ready = matching.filter((p) => isEndpointReady(world, service, p));
   const where = `${subset.name} of ${dr.metadata.namespace}/${dr.metadata.name}`;
   if (ready.length > 0) return `${where} (${plural(ready.length, 'ready pod')})`;
   const peer = peerWithReadyPods(world, host, selector);
   if (peer) return `${where} (ready pods in cluster ${peer})`;
-  const servicePods = world.pods.filter((p) => p.metadata.namespace === host.namespace && matchesLabels(labelsOf(p), selectorOf(service)));
+  const servicePods = world.podIndex
+    .candidates(host.namespace, selectorOf(service))
+    .filter((p) => p.metadata.namespace === host.namespace && matchesLabels(labelsOf(p), selectorOf(service)));
   return {
     dr,
     host,
@@ -202,8 +223,17 @@ function evaluateSubset(world: World, dr: K8sObject, host: ServiceHostRef, servi
 
 /** Istio adds the node's topology labels to endpoint labels, so subsets may select by zone. */
 function podLabelsWithTopology(world: World, pod: K8sObject): Record<string, string> {
+  let labels = world.podLabels.get(pod);
+  if (!labels) {
+    labels = topologyLabels(world, pod);
+    world.podLabels.set(pod, labels);
+  }
+  return labels;
+}
+
+function topologyLabels(world: World, pod: K8sObject): Record<string, string> {
   const nodeName = typeof pod.spec?.nodeName === 'string' ? pod.spec.nodeName : undefined;
-  const node = nodeName ? world.nodes.find((n) => n.metadata.name === nodeName) : undefined;
+  const node = nodeName ? lookupObject(world.nodes, undefined, nodeName) : undefined;
   if (!node || !nodeName) return labelsOf(pod);
   const extra: Record<string, string> = { 'kubernetes.io/hostname': nodeName };
   for (const key of NODE_TOPOLOGY_LABELS) {
@@ -215,11 +245,20 @@ function podLabelsWithTopology(world: World, pod: K8sObject): Record<string, str
 
 /** Ready as the Service's EndpointSlices say, or from the pod's Ready condition without slices. */
 function isEndpointReady(world: World, service: K8sObject, pod: K8sObject): boolean {
-  const slices = slicesOfService(world.slices, service.metadata.namespace ?? '', service.metadata.name);
-  if (slices.length === 0) return isPodReady(pod);
-  const ips = new Set(slices.flatMap((s) => sliceSet(s).addresses.filter((a) => a.ready).map((a) => a.ip)));
+  const ips = readyIpsOf(world, service);
+  if (ips === null) return isPodReady(pod);
   const podIp = typeof pod.status?.podIP === 'string' ? pod.status.podIP : undefined;
   return podIp !== undefined && ips.has(podIp);
+}
+
+function readyIpsOf(world: World, service: K8sObject): Set<string> | null {
+  let ips = world.readyIps.get(service);
+  if (ips === undefined) {
+    const slices = slicesOfService(world.slices, service.metadata.namespace ?? '', service.metadata.name);
+    ips = slices.length === 0 ? null : new Set(slices.flatMap((s) => sliceSet(s).addresses.filter((a) => a.ready).map((a) => a.ip)));
+    world.readyIps.set(service, ips);
+  }
+  return ips;
 }
 
 function peerWithService(world: World, host: ServiceHostRef): string | undefined {

@@ -27,6 +27,7 @@ export const COMMANDS: Record<string, Command> = {
   bot: async (argv, io) => (await import('./bot-command.ts')).botCommand(argv, io),
   worker: async (argv, io) => (await import('./worker-command.ts')).workerCommand(argv, io),
   all: async (argv, io) => (await import('./all-command.ts')).allCommand(argv, io),
+  bench: async (argv, io) => (await import('./bench-command.ts')).benchCommand(argv, io),
 };
 
 export const EXIT = { ok: 0, failFound: 1, error: 2 } as const;

@@ -24,6 +24,9 @@ ${RBAC_HELP}  ${SANDBOX_USAGE}
       The Slack bot (HTTP receiver, /healthz, /readyz, /metrics), the BullMQ workers, or both in
       one process. Configured by environment variables (see README); with no SLACK_BOT_TOKEN,
       "all" runs the local sandbox with a Slack emulator.
+  mesh-medic bench [--only ID ...] [--quick]
+      Run the benchmarks (real Redis, Bolt, workers, sandbox clusters); writes
+      bench/results.json and bench/RESULTS.md (npm run bench).
   mesh-medic help
       This text.
 

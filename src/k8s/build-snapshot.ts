@@ -3,6 +3,7 @@
 
 import type { K8sObject } from '../domain/k8s-object.ts';
 import { findResourceTypeByKind, resourceName } from './resources.ts';
+import { projectObject } from './projection.ts';
 import { matchesQuery, queriesFor } from './read-plan.ts';
 import { summarizeSecret } from './secret-summary.ts';
 import { SNAPSHOT_KINDS, type PodLog, type ReadFailure, Snapshot, type SnapshotKind } from './snapshot.ts';
@@ -17,10 +18,11 @@ export function snapshotKindOf(obj: K8sObject): SnapshotKind | undefined {
   return KIND_SET.has(name) ? (name as SnapshotKind) : undefined;
 }
 
-/** Keeps the objects of one kind that its read plan would have listed, without duplicates. */
+/** Keeps the objects of one kind that its read plan would have listed, projected as a snapshot
+ *  keeps them (projection.ts; already done per item on the live path, where it is then a no-op). */
 export function applyReadPlan(kind: SnapshotKind, objects: K8sObject[]): K8sObject[] {
   const queries = queriesFor(kind);
-  return objects.filter((o) => queries.some((q) => matchesQuery(o, q)));
+  return objects.filter((o) => queries.some((q) => matchesQuery(o, q))).map((o) => projectObject(kind, o));
 }
 
 export interface OfflineSnapshotInput {

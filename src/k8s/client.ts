@@ -3,7 +3,7 @@
 // material. Every call is counted, bounded by a timeout and a per-cluster concurrency limit,
 // charged to the diagnosis's call budget, and mapped to a MeshMedicError with a stable code.
 
-import { Agent } from 'undici';
+import { Agent, type Dispatcher } from 'undici';
 import type { RegisteredCluster } from '../domain/cluster.ts';
 import { MeshMedicError } from '../domain/errors.ts';
 import type { K8sObject } from '../domain/k8s-object.ts';
@@ -19,6 +19,7 @@ import {
 import type { CallCharge, CallCounter } from './call-budget.ts';
 import { createLimiter, type Limiter } from './concurrency.ts';
 import { type KubeconfigAccess, kubeconfigAccess } from './kubeconfig-access.ts';
+import { InvalidListJson, ListStreamParser, type ParsedList } from './list-stream.ts';
 import { collectionPath, findResourceTypeByKind, type ResourceType } from './resources.ts';
 import type { PodLogKey } from './snapshot.ts';
 
@@ -49,13 +50,18 @@ export interface CallOptions {
   budget?: CallCharge;
 }
 
+export interface ListOptions extends CallOptions {
+  /** Applied to each item as it is parsed, before the page is complete (snapshot projection). */
+  project?: (item: K8sObject) => K8sObject;
+}
+
 export interface K8sClient {
   readonly cluster: string;
   /** API server URL from the kubeconfig. */
   readonly server: string;
   /** API calls this client has made (attempted) since it was created. */
   readonly calls: number;
-  listPage(type: ResourceType, req: ListRequest, opts?: CallOptions): Promise<ListPage>;
+  listPage(type: ResourceType, req: ListRequest, opts?: ListOptions): Promise<ListPage>;
   readLog(key: PodLogKey, tailLines: number, opts?: CallOptions): Promise<string>;
   getObject(ref: ObjectRef, opts?: CallOptions): Promise<K8sObject>;
   patchObject(
@@ -128,8 +134,8 @@ class HttpK8sClient implements K8sClient {
     return this.count;
   }
 
-  async listPage(type: ResourceType, req: ListRequest, opts: CallOptions = {}): Promise<ListPage> {
-    const list = await this.json<{ items?: K8sObject[]; metadata?: { continue?: string } }>({
+  async listPage(type: ResourceType, req: ListRequest, opts: ListOptions = {}): Promise<ListPage> {
+    const { list, items: streamed } = await this.list({
       method: 'GET',
       path: collectionPath(type, req.namespace, req.version),
       query: {
@@ -140,15 +146,16 @@ class HttpK8sClient implements K8sClient {
       },
       call: { verb: 'list', resource: type.plural, group: type.group, namespaced: type.namespaced, namespace: req.namespace },
       budget: opts.budget,
-    });
-    const items = Array.isArray(list.items) ? list.items : [];
+    }, opts.project);
+    const raw = list as { items?: unknown; metadata?: { continue?: string } };
+    const items = streamed ?? (Array.isArray(raw.items) ? (raw.items as K8sObject[]).map(opts.project ?? ((o) => o)) : []);
     // List items carry no apiVersion/kind on a real API server: restore them for the checks.
     const apiVersion = type.group ? `${type.group}/${req.version ?? type.versions[0]}` : (req.version ?? 'v1');
     for (const item of items) {
       item.apiVersion ??= apiVersion;
       item.kind ??= type.kind;
     }
-    return { items, continue: list.metadata?.continue || undefined };
+    return { items, continue: raw.metadata?.continue || undefined };
   }
 
   async readLog(key: PodLogKey, tailLines: number, opts: CallOptions = {}): Promise<string> {
@@ -193,19 +200,41 @@ class HttpK8sClient implements K8sClient {
     try {
       return JSON.parse(text) as T;
     } catch (err) {
-      throw new MeshMedicError('K8S_SERVER_ERROR', `${this.id.server} answered with invalid JSON`, { cause: err });
+      throw this.invalidJson(err);
     }
   }
 
-  /** One counted, budgeted, bounded call; resolves to the body text of a 2xx answer. */
-  private async send(req: HttpRequest): Promise<string> {
+  /** A list answer, parsed item by item as it arrives (see list-stream.ts): no page-sized string. */
+  private list(req: HttpRequest, project?: (item: K8sObject) => K8sObject): Promise<ParsedList<K8sObject>> {
+    return this.send(req, async (body) => {
+      const parser = new ListStreamParser<K8sObject>(project);
+      try {
+        for await (const chunk of body) parser.push(chunk as Uint8Array);
+        return parser.end();
+      } catch (err) {
+        if (err instanceof InvalidListJson) throw this.invalidJson(err);
+        throw err;
+      }
+    });
+  }
+
+  private invalidJson(err: unknown): MeshMedicError {
+    return new MeshMedicError('K8S_SERVER_ERROR', `${this.id.server} answered with invalid JSON`, { cause: err });
+  }
+
+  /** One counted, budgeted, bounded call; resolves to the body of a 2xx answer, read by `consume`
+   *  (default: as text). The timeout covers reading the body. */
+  private async send(req: HttpRequest): Promise<string>;
+  private async send<T>(req: HttpRequest, consume: (body: Dispatcher.ResponseData['body']) => Promise<T>): Promise<T>;
+  private async send<T>(req: HttpRequest, consume?: (body: Dispatcher.ResponseData['body']) => Promise<T>): Promise<T | string> {
     req.budget?.take(this.id.cluster);
     this.count++;
     this.counter?.record(this.id.cluster);
-    return this.limiter.run(() => this.sendNow(req));
+    const read: (body: Dispatcher.ResponseData['body']) => Promise<T | string> = consume ?? ((body) => body.text());
+    return this.limiter.run(() => this.sendNow(req, read));
   }
 
-  private async sendNow(req: HttpRequest): Promise<string> {
+  private async sendNow<T>(req: HttpRequest, consume: (body: Dispatcher.ResponseData['body']) => Promise<T>): Promise<T> {
     const headers: Record<string, string> = { ...(await this.access.authHeaders()), accept: 'application/json' };
     if (req.contentType) headers['content-type'] = req.contentType;
     const abort = new AbortController();
@@ -224,9 +253,8 @@ class HttpK8sClient implements K8sClient {
         body: req.body,
         signal: abort.signal,
       });
-      const text = await res.body.text();
-      if (res.statusCode >= 200 && res.statusCode < 300) return text;
-      throw httpError(res.statusCode, text, req.call, this.id);
+      if (res.statusCode >= 200 && res.statusCode < 300) return await consume(res.body);
+      throw httpError(res.statusCode, await res.body.text(), req.call, this.id);
     } catch (err) {
       if (err instanceof MeshMedicError) throw err;
       if (timedOut) throw timeoutError(req.call, this.id, this.config.timeoutMs);

@@ -1,12 +1,15 @@
 // Turns a registered cluster's kubeconfig (+ context) into what an HTTP call needs: the server
 // URL, TLS material and auth headers, through @kubernetes/client-node's KubeConfig so every auth
 // method it supports (token, client certificate, exec plugin, auth provider) works.
+// Static credentials (token, client certificate, basic) are read by kubeconfig-static.ts with the
+// same result, so client-node (~125 MB of RSS to import) is only loaded when a kubeconfig needs it.
 
 import type { RequestOptions } from 'node:https';
-import { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import type { RegisteredCluster } from '../domain/cluster.ts';
 import { MeshMedicError } from '../domain/errors.ts';
 import type { ServerIdentity } from './api-errors.ts';
+import { isStatic, readStaticEntries, type StaticUser, staticRequestOptions } from './kubeconfig-static.ts';
 
 export interface TlsMaterial {
   ca?: string | Buffer | (string | Buffer)[];
@@ -23,7 +26,8 @@ export interface KubeconfigAccess {
   authHeaders(): Promise<Record<string, string>>;
 }
 
-export function loadKubeConfig(cluster: RegisteredCluster): KubeConfig {
+export async function loadKubeConfig(cluster: RegisteredCluster): Promise<KubeConfig> {
+  const { KubeConfig } = await import('@kubernetes/client-node');
   const kc = new KubeConfig();
   try {
     kc.loadFromFile(cluster.kubeconfig);
@@ -35,17 +39,31 @@ export function loadKubeConfig(cluster: RegisteredCluster): KubeConfig {
   return kc;
 }
 
-/** The API server URL of a registered cluster, read from its kubeconfig (no network). */
+/** The API server URL of a registered cluster, read from its kubeconfig (no network); undefined
+ *  when the kubeconfig cannot be read or its context names no cluster, as client-node would say. */
 export function apiServerOf(cluster: RegisteredCluster): string | undefined {
-  try {
-    return loadKubeConfig(cluster).getCurrentCluster()?.server;
-  } catch {
-    return undefined;
-  }
+  return readStaticEntries(cluster.kubeconfig, cluster.context)?.cluster.server;
 }
 
 export async function kubeconfigAccess(cluster: RegisteredCluster): Promise<KubeconfigAccess> {
-  const kc = loadKubeConfig(cluster);
+  const entries = readStaticEntries(cluster.kubeconfig, cluster.context);
+  if (entries && isStatic(entries)) {
+    const { tls, headers } = staticRequestOptions(entries);
+    const identity: ServerIdentity = {
+      cluster: cluster.name,
+      server: entries.cluster.server.replace(/\/+$/, ''),
+      kubeconfigPath: cluster.kubeconfig,
+      credential: credentialKind(entries.user),
+    };
+    return { identity, tls, authHeaders: async () => headers };
+  }
+  return clientNodeAccess(cluster);
+}
+
+/** Access through client-node's KubeConfig, whatever the credentials (exported for tests that
+ *  check the static reader against it). */
+export async function clientNodeAccess(cluster: RegisteredCluster): Promise<KubeconfigAccess> {
+  const kc = await loadKubeConfig(cluster);
   const server = kc.getCurrentCluster()!.server.replace(/\/+$/, '');
   const user = kc.getCurrentUser();
   const identity: ServerIdentity = {
@@ -96,7 +114,12 @@ function headersOf(opts: RequestOptions): Record<string, string> {
   return out;
 }
 
-function credentialKind(user: ReturnType<KubeConfig['getCurrentUser']>): string {
+type CredentialFields = Pick<StaticUser, 'name' | 'token' | 'certData' | 'certFile' | 'username'> & {
+  exec?: unknown;
+  authProvider?: unknown;
+};
+
+function credentialKind(user: CredentialFields | null | undefined): string {
   if (!user) return 'user entry';
   if (user.token) return `token of user '${user.name}'`;
   if (user.certData || user.certFile) return `client certificate of user '${user.name}'`;

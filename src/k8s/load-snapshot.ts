@@ -9,6 +9,8 @@ import { applyReadPlan, splitLines } from './build-snapshot.ts';
 import { type CallCharge, CallMeter } from './call-budget.ts';
 import type { K8sClient } from './client.ts';
 import { LOG_TAIL_LINES, type LogTarget, selectLogTargets } from './log-targets.ts';
+import { StringInterner } from './intern.ts';
+import { projectObject } from './projection.ts';
 import { type ListQuery, queriesFor } from './read-plan.ts';
 import { RESOURCE_TYPES, type ResourceType, resourceName } from './resources.ts';
 import { summarizeSecret } from './secret-summary.ts';
@@ -25,6 +27,14 @@ export interface LoadSnapshotRequest {
   now?: Date;
 }
 
+/** What every list call of one snapshot shares. */
+interface ListContext {
+  client: K8sClient;
+  meter: CallMeter;
+  /** One per snapshot: equal strings across its objects become one (intern.ts). */
+  interner: StringInterner;
+}
+
 interface KindResult {
   kind: SnapshotKind;
   objects?: K8sObject[];
@@ -36,8 +46,9 @@ export async function loadSnapshot(client: K8sClient, req: LoadSnapshotRequest):
   const meter = new CallMeter(req.budget);
   const kinds = new Set<SnapshotKind>(req.kinds);
   if (req.logs) kinds.add('pods');
+  const lc: ListContext = { client, meter, interner: new StringInterner() };
   // Kinds load concurrently; the client's limiter bounds how many calls are in flight.
-  const results = await Promise.all([...kinds].map((kind) => loadKind(client, kind, meter)));
+  const results = await Promise.all([...kinds].map((kind) => loadKind(lc, kind)));
   const objects: Partial<Record<SnapshotKind, K8sObject[]>> = {};
   const failures: ReadFailure[] = [];
   let secrets: SecretSummary[] | undefined;
@@ -58,10 +69,10 @@ export async function loadSnapshot(client: K8sClient, req: LoadSnapshotRequest):
   });
 }
 
-async function loadKind(client: K8sClient, kind: SnapshotKind, meter: CallMeter): Promise<KindResult> {
+async function loadKind(lc: ListContext, kind: SnapshotKind): Promise<KindResult> {
   const type = typeOf(kind);
   try {
-    const lists = await Promise.all(queriesFor(kind).map((q) => listAll(client, type, q, meter)));
+    const lists = await Promise.all(queriesFor(kind).map((q) => listAll(lc, kind, type, q)));
     const items = applyReadPlan(kind, dedupe(lists.flat()));
     // Secrets are reduced to fingerprints and keys here; the raw objects go out of scope at once.
     return kind === 'secrets' ? { kind, secrets: items.map(summarizeSecret) } : { kind, objects: items };
@@ -72,10 +83,10 @@ async function loadKind(client: K8sClient, kind: SnapshotKind, meter: CallMeter)
 
 /** Every page of one list query. A type the server does not serve (404 in every version: CRD not
  *  installed) has no objects, which is what checks need to know, not a read failure. */
-async function listAll(client: K8sClient, type: ResourceType, query: ListQuery, meter: CallMeter): Promise<K8sObject[]> {
+async function listAll(lc: ListContext, kind: SnapshotKind, type: ResourceType, query: ListQuery): Promise<K8sObject[]> {
   for (const version of type.versions) {
     try {
-      return await paginate(client, type, version, query, meter);
+      return await paginate(lc, kind, type, version, query);
     } catch (err) {
       if (!(err instanceof K8sApiError && err.httpStatus === 404)) throw err;
     }
@@ -83,18 +94,15 @@ async function listAll(client: K8sClient, type: ResourceType, query: ListQuery, 
   return [];
 }
 
-async function paginate(
-  client: K8sClient,
-  type: ResourceType,
-  version: string,
-  query: ListQuery,
-  meter: CallMeter,
-): Promise<K8sObject[]> {
+async function paginate(lc: ListContext, kind: SnapshotKind, type: ResourceType, version: string, query: ListQuery): Promise<K8sObject[]> {
   const out: K8sObject[] = [];
+  // As each item is parsed (not after the page): unread fields are dropped (projection.ts) and
+  // its strings shared with the snapshot's other objects (intern.ts).
+  const project = (o: K8sObject) => lc.interner.inPlace(projectObject(kind, o));
   let token: string | undefined;
   do {
-    const page = await client.listPage(type, { ...query, version, limit: PAGE_SIZE, continue: token }, { budget: meter });
-    out.push(...page.items);
+    const page = await lc.client.listPage(type, { ...query, version, limit: PAGE_SIZE, continue: token }, { budget: lc.meter, project });
+    for (const item of page.items) out.push(item);
     token = page.continue;
   } while (token);
   return out;

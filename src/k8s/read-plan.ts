@@ -1,5 +1,6 @@
 // What a snapshot lists for each kind. The live loader turns each query into paginated list calls;
 // the offline builder (scenario files, tests) applies the same filters, so both see the same data.
+// What a snapshot keeps of each listed object (unread bulky fields dropped): projection.ts.
 
 import type { SnapshotKind } from './snapshot.ts';
 

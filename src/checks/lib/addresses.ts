@@ -3,6 +3,7 @@
 // a ClusterIP is only reachable inside its cluster, ...).
 
 import type { K8sObject } from '../../domain/k8s-object.ts';
+import { lookupObject, slicesLabelledFor } from './lookup.ts';
 
 export interface EndpointPort {
   name?: string;
@@ -62,9 +63,7 @@ function uniquePorts(ports: EndpointPort[]): EndpointPort[] {
 
 /** EndpointSlices of a Service (label `kubernetes.io/service-name`, same namespace). */
 export function slicesOfService(slices: K8sObject[], namespace: string, name: string): K8sObject[] {
-  return slices.filter(
-    (s) => s.metadata.namespace === namespace && s.metadata.labels?.['kubernetes.io/service-name'] === name,
-  );
+  return slicesLabelledFor(slices, namespace, name);
 }
 
 /** The Endpoints object and EndpointSlices of one Service, as address sets. */
@@ -74,7 +73,7 @@ export function endpointSetsOfService(
   namespace: string,
   name: string,
 ): EndpointSet[] {
-  const ep = endpoints.find((e) => e.metadata.namespace === namespace && e.metadata.name === name);
+  const ep = lookupObject(endpoints, namespace, name);
   return [...(ep ? [endpointsSet(ep)] : []), ...slicesOfService(slices, namespace, name).map(sliceSet)];
 }
 

@@ -4,6 +4,7 @@
 // names no Kubernetes Service even though cluster DNS would resolve it.
 
 import type { K8sObject } from '../../domain/k8s-object.ts';
+import { lookupObject } from './lookup.ts';
 
 export type HostRef =
   | { form: 'wildcard'; host: string }
@@ -35,8 +36,9 @@ export function sameService(a: HostRef, b: HostRef): boolean {
   return 'name' in a && 'name' in b && a.name === b.name && a.namespace === b.namespace;
 }
 
+/** Indexed: a check resolving every DestinationRule's host must not scan every Service each time. */
 export function findService(services: K8sObject[], ref: ServiceHostRef): K8sObject | undefined {
-  return services.find((s) => s.metadata.namespace === ref.namespace && s.metadata.name === ref.name);
+  return lookupObject(services, ref.namespace, ref.name);
 }
 
 /** One place a VirtualService sends traffic: `spec.http[0].route[1].destination`, host, subset. */

@@ -3,6 +3,7 @@
 
 import type { Evidence } from '../../domain/finding.ts';
 import type { K8sObject } from '../../domain/k8s-object.ts';
+import { lookupByName, lookupObject } from './lookup.ts';
 
 export function labelsOf(obj: K8sObject): Record<string, string> {
   return obj.metadata.labels ?? {};
@@ -21,8 +22,9 @@ export function inNamespace(objects: K8sObject[], namespace: string): K8sObject[
   return objects.filter((o) => o.metadata.namespace === namespace);
 }
 
+/** The first object named `name` in `namespace` (in any namespace when it is undefined). Indexed. */
 export function findObject(objects: K8sObject[], namespace: string | undefined, name: string): K8sObject | undefined {
-  return objects.find((o) => o.metadata.name === name && (namespace === undefined || o.metadata.namespace === namespace));
+  return namespace === undefined ? lookupByName(objects, name) : lookupObject(objects, namespace, name);
 }
 
 export interface ContainerStatus {

@@ -3,6 +3,7 @@
 // is what a person fixes, and a ten-replica Deployment must not produce ten findings.
 
 import type { K8sObject } from '../../domain/k8s-object.ts';
+import { lookupObject } from './lookup.ts';
 import { annotationsOf, controllerOf, labelsOf } from './objects.ts';
 
 /** Namespaces that hold the platform, not mesh workloads (istioctl skips kube-system/kube-public). */
@@ -39,10 +40,10 @@ export function workloadOf(pod: K8sObject, replicasets: K8sObject[], deployments
   const owner = controllerOf(pod);
   if (!owner) return { kind: 'Pod', namespace, name: pod.metadata.name, object: pod };
   if (owner.kind !== 'ReplicaSet') return { kind: owner.kind, namespace, name: owner.name };
-  const rs = replicasets.find((r) => r.metadata.namespace === namespace && r.metadata.name === owner.name);
+  const rs = lookupObject(replicasets, namespace, owner.name);
   const rsOwner = rs ? controllerOf(rs) : undefined;
   if (rsOwner?.kind === 'Deployment') {
-    const deployment = deployments.find((d) => d.metadata.namespace === namespace && d.metadata.name === rsOwner.name);
+    const deployment = lookupObject(deployments, namespace, rsOwner.name);
     return { kind: 'Deployment', namespace, name: rsOwner.name, ...(deployment ? { object: deployment } : {}) };
   }
   return { kind: 'ReplicaSet', namespace, name: owner.name, ...(rs ? { object: rs } : {}) };

@@ -93,15 +93,20 @@ function faultError(info: RequestInfo, status: number, message: string | undefin
 
 function send(res: ServerResponse, method: string | undefined, r: ApiResponse): void {
   if (res.destroyed || res.headersSent) return;
-  const body = Buffer.from(r.body, 'utf8');
+  const chunks = typeof r.body === 'string' ? [r.body] : r.body;
   const headers: Record<string, string | number> = {
     'Content-Type': r.contentType,
-    'Content-Length': body.length,
+    'Content-Length': chunks.reduce((n, c) => n + Buffer.byteLength(c, 'utf8'), 0),
     'Cache-Control': 'no-cache, private',
   };
   if (r.status === 429 || r.status === 503) headers['Retry-After'] = 1;
   res.writeHead(r.status, headers);
-  res.end(method === 'HEAD' ? undefined : body);
+  if (method === 'HEAD') return void res.end();
+  // Pieces are written as they are: no joined copy, and no Buffer per response (Buffers are
+  // external memory, whose growth makes V8 run full collections of this server's large heap).
+  res.cork();
+  for (const c of chunks) res.write(c, 'utf8');
+  res.end();
 }
 
 export class ClusterServer {

@@ -27,7 +27,8 @@ export interface ApiRequest {
 export interface ApiResponse {
   status: number;
   contentType: string;
-  body: string;
+  /** Text, or text in pieces written one after the other (large lists: see rest-read.ts). */
+  body: string | readonly string[];
 }
 
 export function jsonResponse(status: number, value: unknown): ApiResponse {

@@ -88,6 +88,36 @@ function parseLimit(query: URLSearchParams): number | undefined {
   return n;
 }
 
+/**
+ * JSON of stored objects, serialized once per object. Stored objects are never mutated (store.ts:
+ * a write stores a new object), so an object's JSON never changes; like kube-apiserver's watch
+ * cache, repeated lists then cost no serialization, and a 500-pod page never becomes one large
+ * string on this server's heap (its pieces are written one after the other).
+ */
+const serialized = new WeakMap<K8sObject, string>();
+
+function objectJson(obj: K8sObject, apiVersion: string): string {
+  if (obj.apiVersion !== apiVersion) return JSON.stringify(asServed(obj, apiVersion));
+  let json = serialized.get(obj);
+  if (json === undefined) {
+    json = JSON.stringify(obj);
+    serialized.set(obj, json);
+  }
+  return json;
+}
+
+/** Exactly JSON.stringify({ kind, apiVersion, metadata, items }), in pieces. */
+function listJson(kind: string, apiVersion: string, metadata: Record<string, unknown>, items: readonly K8sObject[]): string[] {
+  const head = JSON.stringify({ kind, apiVersion, metadata, items: [] });
+  const chunks = [head.slice(0, -2)];
+  items.forEach((o, i) => {
+    if (i > 0) chunks.push(',');
+    chunks.push(objectJson(o, apiVersion));
+  });
+  chunks.push(']}');
+  return chunks;
+}
+
 export function handleList(ctx: ClusterContext, req: ApiRequest): ApiResponse {
   const { store } = ctx;
   const filter = selectorPredicate(req);
@@ -102,10 +132,5 @@ export function handleList(ctx: ClusterContext, req: ApiRequest): ApiResponse {
   if (table) return table;
   checkAcceptsJson(req.headers.accept);
   const apiVersion = apiVersionOf(req.type.group, req.info.version);
-  return jsonResponse(200, {
-    kind: req.type.listKind,
-    apiVersion,
-    metadata: listMeta,
-    items: page.items.map((o) => asServed(o, apiVersion)),
-  });
+  return { status: 200, contentType: 'application/json', body: listJson(req.type.listKind, apiVersion, listMeta, page.items) };
 }
