@@ -179,11 +179,20 @@ export class TypeRegistry {
     this.cachedRevision = revision;
     const staticKeys = new Set(STATIC_TYPES.map((t) => t.key));
     const dynamic = new Map<string, ServedType>();
+    const fromCrds = new Map<string, ServedType>();
     for (const crd of this.source.crds()) {
       const t = typeFromCrd(crd);
-      if (t && !staticKeys.has(t.key)) dynamic.set(t.key, t);
+      if (!t) continue;
+      if (staticKeys.has(t.key)) fromCrds.set(t.key, t);
+      else dynamic.set(t.key, t);
     }
-    this.all = [...STATIC_TYPES, ...dynamic.values()];
+    // Istio kinds are CRDs on a real cluster: when the cluster has the CRD, serve exactly the
+    // versions it serves (Istio 1.11 has no v1), so clients see what an old mesh would show them.
+    const served = STATIC_TYPES.map((t) => {
+      const crd = fromCrds.get(t.key);
+      return crd && !t.builtin ? { ...t, versions: crd.versions, hasStatus: crd.hasStatus, ...(crd.printerColumns ? { printerColumns: crd.printerColumns } : {}) } : t;
+    });
+    this.all = [...served, ...dynamic.values()];
     this.byKey = new Map(this.all.map((t) => [t.key, t]));
   }
 }
