@@ -59,8 +59,21 @@ export function requireRedisServer(searchPath: string): string {
   return binary;
 }
 
+/** A free port can be taken by another process before redis binds it: try a few ports. */
+const START_ATTEMPTS = 3;
+
 export async function startPrivateRedis(opts: PrivateRedisOptions): Promise<PrivateRedis> {
   const binary = requireRedisServer(opts.searchPath);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnFreePort(binary);
+    } catch (err) {
+      if (attempt >= START_ATTEMPTS) throw err;
+    }
+  }
+}
+
+async function startOnFreePort(binary: string): Promise<PrivateRedis> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'mesh-medic-redis-'));
   const logFile = join(dir, 'redis.log');
