@@ -12,7 +12,7 @@ import { closestName } from '../config/closest.ts';
 import type { AlertSettings } from '../config/env.ts';
 import type { RegisteredCluster, Registry } from '../domain/cluster.ts';
 import type { Playbook } from '../playbooks/index.ts';
-import { CHANNEL_ID, parseDiagnoseJob } from '../queue/jobs.ts';
+import { isChannelRef, parseDiagnoseJob } from '../queue/jobs.ts';
 import { DIAGNOSE_JOB } from '../queue/names.ts';
 import { DIAGNOSE_JOB_OPTIONS, type DiagnosisProducer } from '../queue/producer.ts';
 import type { Logger } from '../server/logger.ts';
@@ -34,9 +34,9 @@ export type IncidentOutcome =
   | 'no-incident'
   /** The cluster label names no registered cluster (or is missing); a notice was queued. */
   | 'unknown-cluster'
-  /** As above, but MESH_MEDIC_CHANNEL is not set (or not a channel id): only logged. */
+  /** As above, but MESH_MEDIC_CHANNEL is not set (or not a channel id or name): only logged. */
   | 'unknown-cluster-unreported'
-  /** The cluster is known, but neither it nor MESH_MEDIC_CHANNEL names a channel id to post in. */
+  /** The cluster is known, but neither it nor MESH_MEDIC_CHANNEL names a channel (id or name) to post in. */
   | 'no-channel';
 
 export interface IncidentResult {
@@ -49,7 +49,8 @@ export interface IncidentResult {
 
 export interface ReceiverDeps {
   settings: AlertSettings;
-  /** MESH_MEDIC_CHANNEL: where unknown clusters are reported, and clusters without a channel post. */
+  /** MESH_MEDIC_CHANNEL: where unknown clusters are reported, and clusters without a channel post.
+   *  Like a cluster's channel, an ID or a name: the worker posts by name and keeps the ID Slack returns. */
   defaultChannel?: string;
   /** Read per notification: the registry the bot runs with. */
   registry: () => Registry;
@@ -81,10 +82,11 @@ export class AlertReceiver {
     const cluster = n.cluster === undefined ? undefined : registry.clusters.find((c) => c.name === n.cluster);
     if (!cluster) return this.unknownCluster(n, registry);
     const channel = cluster.channel ?? this.deps.defaultChannel;
-    if (!channel || !CHANNEL_ID.test(channel)) {
+    // Both are validated at start-up; this catches a registry built some other way.
+    if (!channel || !isChannelRef(channel)) {
       this.deps.logger.error(
         { cluster: cluster.name, channel: channel ?? null },
-        'alert for a cluster with no channel id to post in: set its channel in clusters.yaml or MESH_MEDIC_CHANNEL to a channel id (C…)',
+        'alert for a cluster with no channel to post in: set its channel in clusters.yaml or MESH_MEDIC_CHANNEL (a channel name like #mesh-alerts, or an ID like C0123456789)',
       );
       return Promise.resolve({ cluster: cluster.name, outcome: 'no-channel' });
     }
@@ -129,10 +131,10 @@ export class AlertReceiver {
     // A resolution of something never diagnosed needs no word; the firing notice was enough.
     if (n.status === 'resolved') return { cluster: shown, outcome: 'unknown-cluster' };
     const channel = this.deps.defaultChannel;
-    if (!channel || !CHANNEL_ID.test(channel)) {
+    if (!channel || !isChannelRef(channel)) {
       this.deps.logger.warn(
         { cluster: shown, alerts: n.names.slice(0, MAX_NAMES) },
-        'alert for an unregistered cluster; set MESH_MEDIC_CHANNEL to a channel id to be told in Slack',
+        'alert for an unregistered cluster; set MESH_MEDIC_CHANNEL (a channel name or ID) to be told in Slack',
       );
       return { cluster: shown, outcome: 'unknown-cluster-unreported' };
     }

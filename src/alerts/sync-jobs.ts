@@ -1,7 +1,7 @@
 // Jobs of the alert-sync queue: ids and names only, validated on both sides of the queue.
 
 import { z } from 'zod';
-import { CHANNEL_ID } from '../queue/jobs.ts';
+import { isChannelRef } from '../queue/jobs.ts';
 
 const INCIDENT = /^[a-z0-9][-a-z0-9]{0,120}$/;
 
@@ -11,7 +11,8 @@ export const syncThreadJobSchema = z.strictObject({ incident: z.string().regex(I
 /** "Tell the default channel that alerts came for a cluster we do not know." */
 export const unknownClusterJobSchema = z.strictObject({
   incident: z.string().regex(INCIDENT),
-  channel: z.string().regex(CHANNEL_ID),
+  /** MESH_MEDIC_CHANNEL: an ID or a name (one post, so the name is simply posted to). */
+  channel: z.string().refine(isChannelRef, 'must be a Slack channel id or name'),
   /** The label value as sent; absent when the alerts had no cluster label. */
   cluster: z.string().max(256).optional(),
   clusterLabel: z.string().min(1).max(256),

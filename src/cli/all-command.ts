@@ -16,10 +16,10 @@ export async function allCommand(argv: string[], io: CliIo, deps: ServiceDeps = 
     const { sandboxModeCommand } = await import('../sandbox/mode/command.ts');
     return sandboxModeCommand(env, io, { ...(values.host ? { host: values.host } : {}), ...(deps.until ? { until: deps.until } : {}) });
   }
-  const { settings } = env;
+  const { settings, logLevel } = env;
   const signal = stopSignal(deps.until);
   try {
-    const logger = deps.logger ?? processLogger(io);
+    const logger = deps.logger ?? processLogger(io, logLevel);
     const bot = await startBot(settings, { logger, cwd: io.cwd, ...(values.host ? { host: values.host } : {}) });
     let worker: ReturnType<typeof startDiagnoseWorker>;
     try {

@@ -2,7 +2,7 @@
 // /readyz and /metrics on PORT. Runs until SIGINT/SIGTERM, then shuts down gracefully.
 
 import { parseArgs } from 'node:util';
-import { readBotEnv } from '../config/env.ts';
+import { type LogLevel, readBotEnv, readLogLevel } from '../config/env.ts';
 import { startBot } from '../server/bot.ts';
 import { createLogger, type Logger } from '../server/logger.ts';
 import type { CliIo } from './io.ts';
@@ -18,7 +18,7 @@ export async function botCommand(argv: string[], io: CliIo, deps: ServiceDeps = 
   const settings = readBotEnv(io.env);
   const signal = stopSignal(deps.until);
   try {
-    const logger = deps.logger ?? processLogger(io);
+    const logger = deps.logger ?? processLogger(io, readLogLevel(io.env));
     const bot = await startBot(settings, { logger, cwd: io.cwd, ...(values.host ? { host: values.host } : {}) });
     logger.info(
       { url: bot.http.url, mode: bot.socketMode ? 'socket' : 'http', clusters: bot.registry.clusters.length },
@@ -33,9 +33,9 @@ export async function botCommand(argv: string[], io: CliIo, deps: ServiceDeps = 
   }
 }
 
-/** JSON log lines on the command's stdout. */
-export function processLogger(io: CliIo): Logger {
-  return createLogger({ destination: { write: (line: string) => io.stdout(line) } });
+/** JSON log lines on the command's stdout, from MESH_MEDIC_LOG_LEVEL up. */
+export function processLogger(io: CliIo, level: LogLevel): Logger {
+  return createLogger({ level, destination: { write: (line: string) => io.stdout(line) } });
 }
 
 export interface StopSignal {

@@ -2,7 +2,7 @@
 // worker Deployment has probes too). SIGTERM stops taking jobs and lets running ones finish.
 
 import { parseArgs } from 'node:util';
-import { readBotEnv } from '../config/env.ts';
+import { readBotEnv, readLogLevel } from '../config/env.ts';
 import { MeshMedicError } from '../domain/errors.ts';
 import { redisReachable } from '../redis/connections.ts';
 import { startHttpServer } from '../server/http-server.ts';
@@ -22,7 +22,7 @@ export async function workerCommand(argv: string[], io: CliIo, deps: ServiceDeps
   const settings = readBotEnv(io.env);
   const signal = stopSignal(deps.until);
   try {
-    const logger = deps.logger ?? processLogger(io);
+    const logger = deps.logger ?? processLogger(io, readLogLevel(io.env));
     let redisUp = async () => false;
     const metrics = createMetrics({ redisUp: () => redisUp() });
     const worker = startDiagnoseWorker(settings, { logger, metrics, cwd: io.cwd, ...settings.worker, ...(concurrency ? { concurrency } : {}) });

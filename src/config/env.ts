@@ -6,7 +6,9 @@
 
 import { z } from 'zod';
 import { DEFAULT_ALERT_WINDOW_MS, parseAlertWindow } from '../alerts/window.ts';
+import { DEFAULT_APPROVAL_SETTINGS } from '../approvals/policy.ts';
 import { MeshMedicError } from '../domain/errors.ts';
+import { channelProblem } from '../queue/jobs.ts';
 import { formatPath } from './issue-path.ts';
 
 const positiveInt = (fallback: number) =>
@@ -46,7 +48,12 @@ const TERMINAL = {
 const optionalMatching = (pattern: RegExp, message: string) =>
   optionalText.refine((v) => v === undefined || pattern.test(v), message);
 
-const SLACK_CHANNEL = /^([CGD][A-Z0-9]{2,}|#?[a-z0-9][a-z0-9._-]{0,79})$/;
+// MESH_MEDIC_CHANNEL: a channel ID or a channel name (`#mesh-alerts`), the same rule as a cluster's
+// `channel` in clusters.yaml. Names are posted to by name; the worker then uses the ID Slack returns.
+const slackChannel = optionalText.superRefine((v, ctx) => {
+  const problem = v === undefined ? undefined : channelProblem(v);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
 const APPROVER_ID = /^[UWS][A-Z0-9]{2,}$/;
 
 // Values are checked for shape only; they are never echoed back in an error (they may be secrets).
@@ -62,7 +69,7 @@ const BOT = {
     .transform(Number)
     .refine((n) => n >= 1 && n <= 65_535, 'must be a port number (1-65535)')
     .default(3000),
-  MESH_MEDIC_CHANNEL: optionalMatching(SLACK_CHANNEL, 'must be a Slack channel id (C…) or name'),
+  MESH_MEDIC_CHANNEL: slackChannel,
   MESH_MEDIC_APPROVERS: optionalMatching(
     /^\s*[UWS][A-Z0-9]{2,}(\s*,\s*[UWS][A-Z0-9]{2,})*\s*$/,
     'must be comma-separated Slack user (U…/W…) or user-group (S…) ids',
@@ -97,10 +104,35 @@ const ALERTS = {
   }),
 };
 
+// Approval policy (issue 5). Unset or empty keeps src/approvals/policy.ts DEFAULT_APPROVAL_SETTINGS
+// (2 approvals on production, 1 elsewhere, 5 applies per cluster per hour, 30-minute proposals).
+// A proposal TTL under a minute leaves no time to read the diff and submit the modal; it is most
+// likely seconds written as milliseconds (`1800`), so it is refused rather than obeyed.
+const MIN_PROPOSAL_TTL_MS = 60_000;
+const PROPOSAL_TTL_FORMAT = 'must be a duration such as 30m, 1800s, 1h or plain milliseconds (1800000), from 1m to 7d';
+
+function parseProposalTtl(text: string): number | undefined {
+  const parsed = parseAlertWindow(text);
+  return parsed.ok && parsed.ms >= MIN_PROPOSAL_TTL_MS ? parsed.ms : undefined;
+}
+
+const APPROVAL_POLICY = {
+  MESH_MEDIC_PRODUCTION_APPROVALS: optionalPositiveInt,
+  MESH_MEDIC_APPROVALS: optionalPositiveInt,
+  MESH_MEDIC_REMEDIATIONS_PER_HOUR: optionalPositiveInt,
+  MESH_MEDIC_PROPOSAL_TTL: optionalText.transform((v, ctx) => {
+    if (v === undefined) return undefined;
+    const parsed = parseProposalTtl(v);
+    if (parsed !== undefined) return parsed;
+    ctx.issues.push({ code: 'custom', message: PROPOSAL_TTL_FORMAT, input: v });
+    return z.NEVER;
+  }),
+};
+
 /** Required for `bot`, `worker` and `all` once SLACK_BOT_TOKEN is set (sandbox mode otherwise). */
 export const BOT_REQUIRED_VARIABLES = ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'REDIS_URL', 'MESH_MEDIC_CLUSTERS'] as const;
 
-const envSchema = z.object({ ...CLUSTER_ACCESS, ...TERMINAL, ...BOT, ...OPERATIONS, ...ALERTS });
+const envSchema = z.object({ ...CLUSTER_ACCESS, ...TERMINAL, ...BOT, ...OPERATIONS, ...ALERTS, ...APPROVAL_POLICY });
 type ParsedEnv = z.infer<typeof envSchema>;
 
 export interface K8sAccessConfig {
@@ -132,7 +164,18 @@ function parseEnv(env: NodeJS.ProcessEnv): ParsedEnv {
     const problems = parsed.error.issues.map((i) => `${formatPath(i.path)}: ${i.message}`);
     throw invalidEnvironment(problems);
   }
+  const problems = approvalCountProblems(parsed.data);
+  if (problems.length > 0) throw invalidEnvironment(problems);
   return parsed.data;
+}
+
+/** Production is where a wrong fix costs most: it never needs fewer approvals than other clusters. */
+function approvalCountProblems(e: ParsedEnv): string[] {
+  const production = e.MESH_MEDIC_PRODUCTION_APPROVALS ?? DEFAULT_APPROVAL_SETTINGS.requiredApprovals.production;
+  const other = e.MESH_MEDIC_APPROVALS ?? DEFAULT_APPROVAL_SETTINGS.requiredApprovals.other;
+  if (production >= other) return [];
+  const name = e.MESH_MEDIC_PRODUCTION_APPROVALS === undefined ? 'MESH_MEDIC_APPROVALS' : 'MESH_MEDIC_PRODUCTION_APPROVALS';
+  return [`${name}: production clusters would need fewer approvals (${production}) than the others (${other}); set MESH_MEDIC_PRODUCTION_APPROVALS to at least MESH_MEDIC_APPROVALS`];
 }
 
 function invalidEnvironment(problems: string[]): MeshMedicError {
@@ -203,6 +246,8 @@ export interface AlertSettings {
 export interface ApprovalPolicySettings {
   /** Distinct approvals a fix on a `production: true` cluster needs (default 2). */
   requiredApprovalsProduction?: number;
+  /** Distinct approvals a fix on any other cluster needs (default 1). */
+  requiredApprovalsOther?: number;
   /** Applied remediations per cluster per rolling hour (default 5). */
   remediationsPerHour?: number;
   /** How long a proposal can be approved (default 30 minutes). */
@@ -244,7 +289,19 @@ function slackSettings(e: ParsedEnv): BotSettings {
   const worker = workerTimings(e);
   if (worker) settings.worker = worker;
   if (e.MESH_MEDIC_ALERT_TOKEN) settings.alerts = alertSettings(e, e.MESH_MEDIC_ALERT_TOKEN);
+  const approvalPolicy = approvalPolicySettings(e);
+  if (approvalPolicy) settings.approvalPolicy = approvalPolicy;
   return settings;
+}
+
+/** Only what the environment sets (undefined when nothing is): the rest stays the policy's default. */
+function approvalPolicySettings(e: ParsedEnv): ApprovalPolicySettings | undefined {
+  const p: ApprovalPolicySettings = {};
+  if (e.MESH_MEDIC_PRODUCTION_APPROVALS !== undefined) p.requiredApprovalsProduction = e.MESH_MEDIC_PRODUCTION_APPROVALS;
+  if (e.MESH_MEDIC_APPROVALS !== undefined) p.requiredApprovalsOther = e.MESH_MEDIC_APPROVALS;
+  if (e.MESH_MEDIC_REMEDIATIONS_PER_HOUR !== undefined) p.remediationsPerHour = e.MESH_MEDIC_REMEDIATIONS_PER_HOUR;
+  if (e.MESH_MEDIC_PROPOSAL_TTL !== undefined) p.proposalTtlMs = e.MESH_MEDIC_PROPOSAL_TTL;
+  return Object.keys(p).length > 0 ? p : undefined;
 }
 
 function alertSettings(e: ParsedEnv, token: string): AlertSettings {
@@ -264,6 +321,8 @@ export interface SandboxEnv {
   channel?: string;
   /** From MESH_MEDIC_APPROVERS; empty means the emulator's approver (alice). */
   approvers: string[];
+  /** MESH_MEDIC_*_APPROVALS, _REMEDIATIONS_PER_HOUR, _PROPOSAL_TTL when any is set. */
+  approvalPolicy?: ApprovalPolicySettings;
   k8s: K8sAccessConfig;
   logLevel: LogLevel;
   /** Where to look for redis-server (PATH). */
@@ -298,7 +357,17 @@ export function readServiceEnv(env: NodeJS.ProcessEnv = process.env): ServiceEnv
   if (e.REDIS_URL) sandbox.redisUrl = e.REDIS_URL;
   if (e.MESH_MEDIC_CLUSTERS) sandbox.clustersPath = e.MESH_MEDIC_CLUSTERS;
   if (e.MESH_MEDIC_CHANNEL) sandbox.channel = e.MESH_MEDIC_CHANNEL;
+  const approvalPolicy = approvalPolicySettings(e);
+  if (approvalPolicy) sandbox.approvalPolicy = approvalPolicy;
   return sandbox;
+}
+
+/**
+ * MESH_MEDIC_LOG_LEVEL for `bot` and `worker` (readServiceEnv already carries it for `all`). Call it
+ * after readBotEnv: the environment is validated then, so this cannot fail on another variable first.
+ */
+export function readLogLevel(env: NodeJS.ProcessEnv = process.env): LogLevel {
+  return parseEnv(env).MESH_MEDIC_LOG_LEVEL;
 }
 
 function workerTimings(e: ParsedEnv): WorkerTimings | undefined {

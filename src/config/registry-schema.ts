@@ -2,6 +2,7 @@
 // version, and silently ignoring either would hide a misconfigured cluster.
 
 import { z } from 'zod';
+import { channelProblem } from '../queue/jobs.ts';
 import { formatPath, valueAt } from './issue-path.ts';
 
 export const NAME_PATTERN = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -11,6 +12,11 @@ export const ROLES = ['primary', 'remote', 'control-plane'] as const;
 
 const name = z.string().regex(NAME_PATTERN, `must match ${NAME_PATTERN.source}`);
 const nonEmpty = z.string().min(1, 'must not be empty');
+/** Where alert reports go: a channel ID, or a channel name (the worker posts by name, then uses the ID). */
+const channel = z.string().superRefine((value, ctx) => {
+  const problem = channelProblem(value);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
 
 export const meshSchema = z.strictObject({ id: name });
 
@@ -23,7 +29,7 @@ export const clusterSchema = z.strictObject({
   role: z.enum(ROLES),
   controlPlane: name.optional(),
   production: z.boolean().default(false),
-  channel: nonEmpty.optional(),
+  channel: channel.optional(),
   approvers: z
     .array(z.string().regex(SLACK_ID_PATTERN, 'must be a Slack user or user-group ID like U123ABC or S123ABC'))
     .optional(),

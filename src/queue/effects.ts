@@ -16,7 +16,8 @@ import type { DiagnoseJobResult } from './status.ts';
 export const EFFECTS_TTL_SECONDS = 7 * 24 * 3600;
 
 export interface DiagnosisEffects {
-  /** The channel and ts of the parent message, once posted. */
+  /** The channel ID and ts of the parent message, once posted: the ID Slack answered with, also when
+   *  the job named its channel by name, so reruns and alert updates never depend on the name. */
   thread?: { channel: string; ts: string };
   /** The finished diagnosis, once it ran (a retry posts this one instead of diagnosing again). */
   report?: DiagnosisReport;

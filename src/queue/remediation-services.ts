@@ -61,11 +61,13 @@ export function createRemediationServices(redis: Redis, logger: Logger, config: 
 /** The approval policy of a bot or worker process: approvers and limits from its settings. */
 export function approvalSettingsFrom(settings: Pick<BotSettings, 'approvers' | 'approvalPolicy'>): Partial<ApprovalSettings> {
   const policy = settings.approvalPolicy ?? {};
+  const defaults = DEFAULT_APPROVAL_SETTINGS.requiredApprovals;
   return {
     defaultApprovers: settings.approvers,
-    ...(policy.requiredApprovalsProduction !== undefined
-      ? { requiredApprovals: { ...DEFAULT_APPROVAL_SETTINGS.requiredApprovals, production: policy.requiredApprovalsProduction } }
-      : {}),
+    requiredApprovals: {
+      production: policy.requiredApprovalsProduction ?? defaults.production,
+      other: policy.requiredApprovalsOther ?? defaults.other,
+    },
     ...(policy.remediationsPerHour !== undefined ? { maxAppliedPerHour: policy.remediationsPerHour } : {}),
     ...(policy.proposalTtlMs !== undefined ? { expiryMs: policy.proposalTtlMs } : {}),
   };

@@ -51,9 +51,18 @@ export class SlackApiError extends MeshMedicError {
   }
 }
 
+/** Where a posted message is: the channel ID (also when posted by channel name) and its ts. */
+export interface PostedMessage {
+  channel: string;
+  ts: string;
+}
+
 export interface SlackPoster {
   /** Posts a message (a thread reply with `threadTs`); resolves with its ts. */
   post(channel: string, message: SlackMessage, opts?: { threadTs?: string }): Promise<string>;
+  /** As post, resolving with the channel ID Slack answers with: `channel` may be a name (`#mesh-prod`),
+   *  and chat.update and thread replies need the ID. */
+  postMessage(channel: string, message: SlackMessage, opts?: { threadTs?: string }): Promise<PostedMessage>;
   /** Edits a message. With `bestEffort`, a rate limit or failure resolves false instead of throwing. */
   update(channel: string, ts: string, message: SlackMessage, opts?: { bestEffort?: boolean }): Promise<boolean>;
   postEphemeral(channel: string, user: string, message: SlackMessage, opts?: { threadTs?: string }): Promise<void>;
@@ -101,10 +110,15 @@ export class SlackNotifier implements SlackPoster {
   }
 
   async post(channel: string, message: SlackMessage, opts: { threadTs?: string } = {}): Promise<string> {
+    return (await this.postMessage(channel, message, opts)).ts;
+  }
+
+  async postMessage(channel: string, message: SlackMessage, opts: { threadTs?: string } = {}): Promise<PostedMessage> {
     const args = { channel, text: message.text, blocks: message.blocks, ...(opts.threadTs ? { thread_ts: opts.threadTs } : {}) };
     const result = await this.call('chat.postMessage', channel, () => this.client.chat.postMessage(args));
     if (typeof result.ts !== 'string') throw this.failed(new SlackApiError('chat.postMessage', 'no_ts_in_response'));
-    return result.ts;
+    // Slack answers with the conversation ID, also when it was given a channel name.
+    return { channel: typeof result.channel === 'string' && result.channel !== '' ? result.channel : channel, ts: result.ts };
   }
 
   async update(channel: string, ts: string, message: SlackMessage, opts: { bestEffort?: boolean } = {}): Promise<boolean> {

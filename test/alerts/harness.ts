@@ -10,7 +10,7 @@ import { startSandbox, type Sandbox } from '../../src/sandbox/sandbox.ts';
 import { loadScenarios } from '../../src/sandbox/scenarios.ts';
 import { type RunningBot, startBot } from '../../src/server/bot.ts';
 import { createLogger } from '../../src/server/logger.ts';
-import { type RunningWorker, startDiagnoseWorker } from '../../src/workers/index.ts';
+import { type RunningWorker, startDiagnoseWorker, type WorkerOptions } from '../../src/workers/index.ts';
 import { type RunningFakeSlackApi, startFakeSlackApi } from '../fakes/slack-api.ts';
 import { startRedis, type TestRedis } from '../helpers/redis.ts';
 
@@ -31,7 +31,17 @@ export interface AlertHarness {
   stop(): Promise<void>;
 }
 
-export async function startAlertHarness(): Promise<AlertHarness> {
+export interface AlertHarnessOptions {
+  /** hosted-east's `channel` in clusters.yaml (default EAST_CHANNEL). */
+  eastChannel?: string;
+  /** MESH_MEDIC_CHANNEL (default DEFAULT_CHANNEL). */
+  defaultChannel?: string;
+  /** Channels the fake workspace knows by name, so posts by name land in them (as in Slack). */
+  namedChannels?: { id: string; name: string }[];
+  afterStep?: WorkerOptions['afterStep'];
+}
+
+export async function startAlertHarness(opts: AlertHarnessOptions = {}): Promise<AlertHarness> {
   const logs: string[] = [];
   const logger = createLogger({
     level: 'info',
@@ -51,9 +61,10 @@ export async function startAlertHarness(): Promise<AlertHarness> {
     started.push({ stop: () => redis.close() });
     const slack = await startFakeSlackApi({ botToken: BOT_TOKEN });
     started.push({ stop: () => slack.close() });
+    for (const c of opts.namedChannels ?? []) slack.addChannel(c.id, c.name);
     const specs = loadScenarios(['hosted-xds-timeout']);
     const clusters = specs.flatMap((s) => s.clusters);
-    for (const c of clusters) if (c.name === 'hosted-east') c.channel = EAST_CHANNEL;
+    for (const c of clusters) if (c.name === 'hosted-east') c.channel = opts.eastChannel ?? EAST_CHANNEL;
     const sandbox = await startSandbox({ clusters, meshes: specs.flatMap((s) => s.meshes) });
     started.push(sandbox);
     const settings: BotSettings = {
@@ -61,14 +72,14 @@ export async function startAlertHarness(): Promise<AlertHarness> {
       redisUrl: redis.url,
       clustersPath: sandbox.registryPath,
       port: 0,
-      channel: DEFAULT_CHANNEL,
+      channel: opts.defaultChannel ?? DEFAULT_CHANNEL,
       approvers: [],
       k8s: DEFAULT_K8S_CONFIG,
       alerts: { token: ALERT_TOKEN, clusterLabel: 'cluster', windowMs: 10 * 60_000 },
     };
     const bot = await startBot(settings, { logger, host: '127.0.0.1' });
     started.push({ stop: () => bot.close() });
-    const worker = startDiagnoseWorker(settings, { logger, metrics: bot.metrics, progressIntervalMs: 200 });
+    const worker = startDiagnoseWorker(settings, { logger, metrics: bot.metrics, progressIntervalMs: 200, ...(opts.afterStep ? { afterStep: opts.afterStep } : {}) });
     started.push({ stop: () => worker.close() });
     return { redis, slack, sandbox, bot, worker, alertsUrl: `${bot.http.url}/alerts`, logs, stop: stopAll };
   } catch (err) {

@@ -2,7 +2,8 @@
 // no secret value ever repeated back in it.
 
 import { describe, expect, it } from 'vitest';
-import { readBotEnv, readEnv } from '../../src/config/env.ts';
+import { readBotEnv, readEnv, readLogLevel, readServiceEnv } from '../../src/config/env.ts';
+import { approvalSettingsFrom } from '../../src/queue/remediation-services.ts';
 
 const FULL = {
   SLACK_BOT_TOKEN: 'xoxb-1234-secret-bot-token',
@@ -63,5 +64,89 @@ describe('readBotEnv', () => {
   it('leaves the other commands\' configuration as it was', () => {
     expect(readEnv(FULL).k8s).toEqual({ timeoutMs: 10_000, concurrency: 6, callBudget: 2_000 });
     expect(readEnv(FULL).clustersPath).toBe(FULL.MESH_MEDIC_CLUSTERS);
+  });
+});
+
+describe('approval policy variables (issue 5)', () => {
+  const MIN = 60_000;
+
+  it('unset or empty, leaves the policy at its defaults: 2 approvals on production, 1 elsewhere, 5 per hour, 30 minutes', () => {
+    for (const env of [FULL, { ...FULL, MESH_MEDIC_PRODUCTION_APPROVALS: '', MESH_MEDIC_APPROVALS: '', MESH_MEDIC_REMEDIATIONS_PER_HOUR: '', MESH_MEDIC_PROPOSAL_TTL: '' }]) {
+      const settings = readBotEnv(env);
+      expect(settings.approvalPolicy).toBeUndefined();
+      expect(approvalSettingsFrom(settings)).toEqual({ defaultApprovers: [], requiredApprovals: { production: 2, other: 1 } });
+    }
+  });
+
+  it('reads each variable into the settings the bot and the worker hand to the approval store', () => {
+    const settings = readBotEnv({
+      ...FULL,
+      MESH_MEDIC_APPROVERS: 'U0LEAD0001',
+      MESH_MEDIC_PRODUCTION_APPROVALS: '3',
+      MESH_MEDIC_APPROVALS: '2',
+      MESH_MEDIC_REMEDIATIONS_PER_HOUR: '12',
+      MESH_MEDIC_PROPOSAL_TTL: '45m',
+    });
+    expect(settings.approvalPolicy).toEqual({ requiredApprovalsProduction: 3, requiredApprovalsOther: 2, remediationsPerHour: 12, proposalTtlMs: 45 * MIN });
+    expect(approvalSettingsFrom(settings)).toEqual({
+      defaultApprovers: ['U0LEAD0001'],
+      requiredApprovals: { production: 3, other: 2 },
+      maxAppliedPerHour: 12,
+      expiryMs: 45 * MIN,
+    });
+    // One variable alone changes only its own setting.
+    expect(approvalSettingsFrom(readBotEnv({ ...FULL, MESH_MEDIC_PRODUCTION_APPROVALS: '1' })).requiredApprovals).toEqual({ production: 1, other: 1 });
+  });
+
+  it.each([
+    ['30m', 30 * MIN],
+    ['1800s', 30 * MIN],
+    ['1800000', 30 * MIN],
+    ['1h30m', 90 * MIN],
+    [' 7d ', 7 * 24 * 60 * MIN],
+  ])('MESH_MEDIC_PROPOSAL_TTL=%j is %d ms', (text, ms) => {
+    expect(readBotEnv({ ...FULL, MESH_MEDIC_PROPOSAL_TTL: text }).approvalPolicy).toEqual({ proposalTtlMs: ms });
+  });
+
+  it('names every bad value: zero or non-numeric counts, TTLs that are no duration, under a minute or over a week', () => {
+    const problems = (env: NodeJS.ProcessEnv): string => {
+      try {
+        readBotEnv({ ...FULL, ...env });
+      } catch (err) {
+        return (err as Error).message;
+      }
+      return '';
+    };
+    const counts = problems({ MESH_MEDIC_PRODUCTION_APPROVALS: '0', MESH_MEDIC_APPROVALS: 'two', MESH_MEDIC_REMEDIATIONS_PER_HOUR: '-1' });
+    expect(counts).toContain('MESH_MEDIC_PRODUCTION_APPROVALS: must be a positive integer');
+    expect(counts).toContain('MESH_MEDIC_APPROVALS: must be a positive integer');
+    expect(counts).toContain('MESH_MEDIC_REMEDIATIONS_PER_HOUR: must be a positive integer');
+    // `1800` meant as seconds is 1.8 s: refused, not obeyed.
+    for (const ttl of ['1800', '30 minutes', '59s', '8d', 'soon']) {
+      expect(problems({ MESH_MEDIC_PROPOSAL_TTL: ttl }), ttl).toContain('MESH_MEDIC_PROPOSAL_TTL: must be a duration such as 30m, 1800s, 1h or plain milliseconds (1800000), from 1m to 7d');
+    }
+  });
+
+  it('refuses production clusters needing fewer approvals than the others, naming the variable that was set', () => {
+    expect(() => readBotEnv({ ...FULL, MESH_MEDIC_APPROVALS: '3' })).toThrow(
+      'MESH_MEDIC_APPROVALS: production clusters would need fewer approvals (2) than the others (3); set MESH_MEDIC_PRODUCTION_APPROVALS to at least MESH_MEDIC_APPROVALS',
+    );
+    expect(() => readBotEnv({ ...FULL, MESH_MEDIC_PRODUCTION_APPROVALS: '1', MESH_MEDIC_APPROVALS: '2' })).toThrow(/MESH_MEDIC_PRODUCTION_APPROVALS: production clusters would need fewer approvals \(1\) than the others \(2\)/);
+    expect(readBotEnv({ ...FULL, MESH_MEDIC_PRODUCTION_APPROVALS: '3', MESH_MEDIC_APPROVALS: '3' }).approvalPolicy).toEqual({ requiredApprovalsProduction: 3, requiredApprovalsOther: 3 });
+  });
+
+  it('reaches sandbox mode and `all` with Slack too', () => {
+    const policy = { MESH_MEDIC_PRODUCTION_APPROVALS: '1', MESH_MEDIC_PROPOSAL_TTL: '10m' };
+    expect(readServiceEnv(policy)).toMatchObject({ mode: 'sandbox', approvalPolicy: { requiredApprovalsProduction: 1, proposalTtlMs: 10 * MIN } });
+    expect(readServiceEnv({ ...FULL, ...policy })).toMatchObject({ mode: 'slack', settings: { approvalPolicy: { requiredApprovalsProduction: 1, proposalTtlMs: 10 * MIN } } });
+  });
+});
+
+describe('readLogLevel', () => {
+  it('is info by default, the chosen level otherwise, and names a bad one', () => {
+    expect(readLogLevel(FULL)).toBe('info');
+    expect(readLogLevel({ ...FULL, MESH_MEDIC_LOG_LEVEL: 'warn' })).toBe('warn');
+    expect(readServiceEnv({ ...FULL, MESH_MEDIC_LOG_LEVEL: 'debug' })).toMatchObject({ mode: 'slack', logLevel: 'debug' });
+    expect(() => readLogLevel({ ...FULL, MESH_MEDIC_LOG_LEVEL: 'loud' })).toThrow(/MESH_MEDIC_LOG_LEVEL: /);
   });
 });

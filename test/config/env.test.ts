@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readEnv } from '../../src/config/env.ts';
+import { readBotEnv, readEnv } from '../../src/config/env.ts';
 
 describe('readEnv', () => {
   it('applies defaults when nothing is set', () => {
@@ -33,5 +33,22 @@ describe('readEnv', () => {
     expect(readEnv({ NO_COLOR: '' }).color).toBeUndefined();
     expect(readEnv({ FORCE_COLOR: '1' }).color).toBe(true);
     expect(readEnv({ FORCE_COLOR: '0' }).color).toBe(false);
+  });
+});
+
+describe('MESH_MEDIC_CHANNEL', () => {
+  const BOT = { SLACK_BOT_TOKEN: 'xoxb-1-abc', SLACK_SIGNING_SECRET: 'signing-secret-1', REDIS_URL: 'redis://127.0.0.1:6379', MESH_MEDIC_CLUSTERS: 'clusters.yaml' };
+
+  it('takes a channel ID or a channel name, as clusters.yaml does', () => {
+    for (const channel of ['C0ALERTS01', '#mesh-alerts', 'mesh_alerts']) {
+      expect(readBotEnv({ ...BOT, MESH_MEDIC_CHANNEL: channel }).channel).toBe(channel);
+    }
+  });
+
+  it('refuses anything else, saying what a channel must look like', () => {
+    expect(() => readBotEnv({ ...BOT, MESH_MEDIC_CHANNEL: '#Mesh Alerts' })).toThrow(
+      'MESH_MEDIC_CHANNEL: must be a Slack channel ID like C0123456789 or a channel name like #mesh-prod (a channel name is lowercase; an ID is C, G or D and then only capitals and digits)',
+    );
+    expect(() => readEnv({ MESH_MEDIC_CHANNEL: 'mesh.alerts' })).toThrow(/MESH_MEDIC_CHANNEL: .*a channel name has only lowercase letters, digits, - and _/);
   });
 });

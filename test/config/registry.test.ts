@@ -155,6 +155,25 @@ describe('loadRegistry', () => {
     expect(err.message.replaceAll(dir, '/KCDIR')).toContain(expected);
   });
 
+  it('accepts a Slack channel ID, or a channel name with or without #, as a cluster\'s channel', () => {
+    for (const channel of ['C0123ABC45', 'G0PRIVATE1', '"#mesh-prod"', 'mesh_prod-2', `"#${'a'.repeat(80)}"`]) {
+      const registry = loadRegistry(write('clusters.yaml', VALID.replace('"#mesh-prod"', channel)));
+      expect(registry.clusters[1]?.channel).toBe(channel.replaceAll('"', ''));
+    }
+  });
+
+  it.each([
+    ['capitals', '"#Mesh-Prod"', 'a channel name is lowercase; an ID is C, G or D and then only capitals and digits'],
+    ['a space', '"#mesh prod"', 'a channel name has only lowercase letters, digits, - and _'],
+    ['a dot', 'mesh.prod', 'a channel name has only lowercase letters, digits, - and _'],
+    ['81 characters', `"#${'a'.repeat(81)}"`, 'a channel name has at most 80 characters'],
+    ['only #', '"#"', 'the name is empty'],
+    ['a user ID', 'U0123ABC', 'that is a user, user-group or bot ID, not a channel'],
+  ])('refuses a channel with %s, saying what a channel must look like', (_label, channel, why) => {
+    const err = problemsOf(VALID.replace('"#mesh-prod"', channel));
+    expect(err.message).toContain(`clusters[1].channel: must be a Slack channel ID like C0123456789 or a channel name like #mesh-prod (${why})`);
+  });
+
   it('reports a controlPlane of another mesh', () => {
     const yaml = VALID.replace('meshes:\n  - id: prod', 'meshes:\n  - id: prod\n  - id: other').replace(
       'mesh: prod\n    role: control-plane',

@@ -89,6 +89,7 @@ async function startAll(env: SandboxEnv, opts: SandboxModeOptions, stoppers: Sto
     channel: env.channel ?? DEFAULT_CHANNEL,
     approvers: env.approvers.length > 0 ? env.approvers : [DEFAULT_APPROVER.id],
     k8s: env.k8s,
+    ...(env.approvalPolicy ? { approvalPolicy: env.approvalPolicy } : {}),
   };
   const emulator = createSlackEmulator({ botUrl: `${local}/slack/events`, baseUrl: `${local}/`, ...creds });
   const bot = await startBot(settings, { logger, host, cwd: opts.cwd, extraRoutes: async (req, res) => emulator.handle(req, res) }).catch((err: unknown) => {
