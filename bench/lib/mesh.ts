@@ -7,6 +7,7 @@ import { snapshotKindOf } from '../../src/k8s/build-snapshot.ts';
 import { selectLogTargets } from '../../src/k8s/log-targets.ts';
 import { PAGE_SIZE } from '../../src/k8s/load-snapshot.ts';
 import { matchesQuery, queriesFor } from '../../src/k8s/read-plan.ts';
+import { RESOURCE_TYPES, resourceName } from '../../src/k8s/resources.ts';
 import { SNAPSHOT_KINDS, type SnapshotKind } from '../../src/k8s/snapshot.ts';
 import type { ClusterSpec, ScenarioSpec } from '../../src/sandbox/cluster-spec.ts';
 import { generateApps } from '../../src/sandbox/generator.ts';
@@ -63,6 +64,9 @@ export interface ReadCost {
   pages: Partial<Record<SnapshotKind, number>>;
   /** Container logs the loader reads (one call each). */
   logReads: number;
+  /** 404 answers before the served version of a CRD-backed kind (an older Istio serves no v1):
+   *  the loader tries the versions mesh-medic knows, newest first, once per query. */
+  versionProbes: Partial<Record<SnapshotKind, number>>;
 }
 
 export function readCost(objects: readonly K8sObject[]): ReadCost {
@@ -71,9 +75,11 @@ export function readCost(objects: readonly K8sObject[]): ReadCost {
     const kind = snapshotKindOf(o);
     if (kind) byKind.get(kind)?.push(o);
   }
-  const cost: ReadCost = { objects: {}, pages: {}, logReads: selectLogTargets(byKind.get('pods') ?? []).length };
+  const cost: ReadCost = { objects: {}, pages: {}, logReads: selectLogTargets(byKind.get('pods') ?? []).length, versionProbes: {} };
+  const crds = byKind.get('customresourcedefinitions.apiextensions.k8s.io') ?? [];
   for (const [kind, list] of byKind) {
     const queries = queriesFor(kind);
+    cost.versionProbes[kind] = queries.length * unservedVersionsTried(kind, crds);
     // Objects matched by two queries (istio-system's root-cert ConfigMap) are kept once.
     cost.objects[kind] = list.filter((o) => queries.some((q) => matchesQuery(o, q))).length;
     const perQuery = queries.map((q) => list.filter((o) => matchesQuery(o, q)).length);
@@ -87,6 +93,16 @@ export function expectedCalls(cost: ReadCost, kinds: readonly SnapshotKind[], lo
   const read = new Set(kinds);
   if (logs) read.add('pods');
   let calls = logs ? cost.logReads : 0;
-  for (const kind of read) calls += cost.pages[kind] ?? 0;
+  for (const kind of read) calls += (cost.pages[kind] ?? 0) + (cost.versionProbes[kind] ?? 0);
   return calls;
+}
+
+/** How many versions the loader tries (and gets 404 for) before one the cluster's CRD serves. */
+function unservedVersionsTried(kind: SnapshotKind, crds: readonly K8sObject[]): number {
+  const type = RESOURCE_TYPES.find((t) => resourceName(t) === kind);
+  const crd = crds.find((c) => c.metadata.name === kind);
+  if (!type || !crd || !Array.isArray(crd.spec?.versions)) return 0;
+  const served = new Set<string>(crd.spec.versions.filter((v: { served?: boolean }) => v.served !== false).map((v: { name: string }) => v.name));
+  const first = type.versions.findIndex((v) => served.has(v));
+  return first === -1 ? type.versions.length : first;
 }

@@ -17,6 +17,9 @@ let markdown: string;
 let exitCode: number;
 /** After a second run with --only multi-cluster into the same directory. */
 let merged: BenchResults;
+/** After a third run with --only 1 4 5 (the Slack pipeline benchmarks) into the same directory. */
+let pipeline: BenchResults;
+let pipelineMarkdown: string;
 const stdout: string[] = [];
 const stderr: string[] = [];
 
@@ -36,7 +39,10 @@ beforeAll(async () => {
   markdown = readFileSync(join(out, 'results', 'RESULTS.md'), 'utf8');
   expect(await benchCommand(['--quick', '--only', '3', '--out', 'results'], io())).toBe(0);
   merged = JSON.parse(readFileSync(join(out, 'results', 'results.json'), 'utf8')) as BenchResults;
-}, 300_000);
+  expect(await benchCommand(['--quick', '--only', '1', '--only', 'alert-storm', '--only', '5', '--out', 'results'], io())).toBe(0);
+  pipeline = JSON.parse(readFileSync(join(out, 'results', 'results.json'), 'utf8')) as BenchResults;
+  pipelineMarkdown = readFileSync(join(out, 'results', 'RESULTS.md'), 'utf8');
+}, 400_000);
 
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
@@ -60,7 +66,7 @@ describe('mesh-medic bench --quick --only diagnosis-scale', () => {
     }
   });
 
-  it('lists all five benchmarks of issue 8 in order; those not built yet are pending with their targets', () => {
+  it('lists all five benchmarks of issue 8 in order; those not selected are skipped with their targets', () => {
     expect(results.benchmarks.map((b) => [b.number, b.id])).toEqual([
       [1, 'slash-ack'],
       [2, 'diagnosis-scale'],
@@ -69,8 +75,8 @@ describe('mesh-medic bench --quick --only diagnosis-scale', () => {
       [5, 'queue-overhead'],
     ]);
     for (const b of results.benchmarks.filter((x) => [1, 4, 5].includes(x.number))) {
-      expect(b.status).toBe('pending');
-      expect(b.statusNote).toMatch(/not built yet/);
+      expect(b.status).toBe('skipped');
+      expect(b.statusNote).toMatch(/--only/);
       expect(b.targets.length).toBeGreaterThan(0);
       expect(b.targets.every((t) => t.met === null && t.measured === null)).toBe(true);
     }
@@ -95,7 +101,7 @@ describe('mesh-medic bench --quick --only diagnosis-scale', () => {
       }
       expect(c.metrics.wallMs!.unit).toBe('ms');
       expect(Number(c.facts.peakRssMB)).toBeGreaterThan(Number(c.facts.baselineRssMB) - 1);
-      expect(c.pending).toEqual({ firstProgressMs: expect.stringMatching(/Slack/), reportInThreadMs: expect.stringMatching(/Slack/) });
+      expect(c.pending).toEqual({ firstProgressMs: expect.stringMatching(/benchmark 5/), reportInThreadMs: expect.stringMatching(/benchmark 5/) });
     }
   });
 
@@ -120,18 +126,22 @@ describe('mesh-medic bench --quick --only diagnosis-scale', () => {
     expect(markdown).toMatch(/^\| 100 \| \d+ \| 2 \| [\d.]+ \/ [\d.]+ \|/m);
     expect(markdown).toMatch(/^\| 400 \| \d+ \| 2 \| /m);
     expect(markdown).toMatch(/\| pending \| pending \|$/m);
-    expect(markdown).toMatch(/^\| 1 \| Slash-command ack latency .* \| pending \|/m);
+    expect(markdown).toMatch(/^\| 1 \| Slash-command ack latency .* \| skipped \|/m);
     expect(markdown).toContain('**What limits it.**');
   });
 
-  it('--only another benchmark keeps the earlier results of the others and measures the mesh engine-only', () => {
+  it('--only another benchmark keeps the earlier results of the others and measures the mesh, engine and workers', () => {
     const before = results.benchmarks.find((b) => b.id === 'diagnosis-scale')!;
     expect(merged.benchmarks.find((b) => b.id === 'diagnosis-scale')).toEqual(before);
     const mesh = merged.benchmarks.find((b) => b.id === 'multi-cluster')!;
-    expect(mesh.status).toBe('partial');
-    expect(mesh.statusNote).toMatch(/^engine only, workers pending/);
-    expect(mesh.cases.map((c) => c.parameters.clusters)).toEqual([3, 3]);
-    for (const c of mesh.cases) {
+    expect(mesh.status).toBe('done');
+    expect(mesh.cases.map((c) => [c.parameters.clusters, c.parameters.workers])).toEqual([
+      [3, undefined],
+      [3, undefined],
+      [3, 1],
+      [3, 2],
+    ]);
+    for (const c of mesh.cases.slice(0, 2)) {
       expect(c.facts.apiCallsMatch).toBe(true);
       expect(c.facts.perObjectReads).toBe(0);
       expect(c.facts.failOrErrorFindings).toBe(0);
@@ -140,7 +150,58 @@ describe('mesh-medic bench --quick --only diagnosis-scale', () => {
     // Shared snapshots: each cluster read once for the whole mesh.
     expect(mesh.cases[0]!.facts.snapshotsLoaded).toBe(3);
     expect(mesh.cases[0]!.facts.diagnoses).toBe(3);
-    expect(mesh.targets.find((t) => t.what.startsWith('end to end with 2 worker'))).toMatchObject({ met: null, measured: null });
+    // Through the workers: every cluster's diagnosis reached its verdict in Slack, none failed.
+    for (const c of mesh.cases.slice(2)) {
+      expect(c.facts.diagnoses).toBe(3);
+      expect(c.facts.verdicts).toBe('3');
+      expect(c.facts.failedDiagnoses).toBe(0);
+      expect(c.metrics.jobMs!.n).toBe(3);
+    }
+    expect(mesh.cases[3]!.facts.speedUpFrom1Worker).toEqual(expect.any(Number));
+    // A quick run's small mesh is not the target's: measured, not judged.
+    expect(mesh.targets.find((t) => t.what.startsWith('end to end with 2 worker'))).toMatchObject({ met: null, measured: expect.stringMatching(/ s$/) });
+    expect(mesh.targets.find((t) => t.what.startsWith('speed-up'))?.measured).toMatch(/×$/);
+  });
+
+  it('acknowledges every signed slash command with 200 and queues one diagnosis per cluster asked for', () => {
+    const b = pipeline.benchmarks.find((x) => x.id === 'slash-ack')!;
+    expect(b.status).toBe('done');
+    const c = b.cases[0]!;
+    expect(c.facts.all200).toBe(true);
+    expect(c.facts.requests).toBe(100);
+    expect(c.facts.jobsPerRound).toBe('3, 3');
+    expect(c.facts.queuedAcksPerRound).toBe('3, 3');
+    expect(c.metrics.ackMs!.n).toBe(100);
+    expect(c.metrics.diagnoseAckMs!.n).toBe(50);
+    expect(b.targets[0]).toMatchObject({ measured: expect.stringMatching(/ ms$/), met: null });
+    expect(pipelineMarkdown).toMatch(/^\| 1 \| Slash-command ack latency .* \| done \|/m);
+  });
+
+  it('turns an alert storm of one group into exactly one diagnosis, every post answered 202', () => {
+    const b = pipeline.benchmarks.find((x) => x.id === 'alert-storm')!;
+    expect(b.status).toBe('done');
+    const c = b.cases[0]!;
+    expect(c.facts.statuses).toBe('{"202":200}');
+    expect(c.facts.diagnosisJobsPerRound).toBe('1');
+    expect(JSON.parse(String(c.facts.outcomes))).toEqual({ 'diagnosis-queued': 1, 'thread-update-queued': 199 });
+    expect(b.targets.find((t) => t.what.startsWith('diagnoses started'))).toMatchObject({ met: true });
+  });
+
+  it('times a diagnosis through the queue and the worker against diagnose() directly, step by step', () => {
+    const b = pipeline.benchmarks.find((x) => x.id === 'queue-overhead')!;
+    expect(b.status).toBe('done');
+    const c = b.cases[0]!;
+    const m = (k: string) => c.metrics[k]!.median;
+    expect(c.metrics.verdictMs!.n).toBe(2);
+    // The order a person sees things in the thread.
+    expect(m('enqueueMs')).toBeLessThanOrEqual(m('parentPostedMs'));
+    expect(m('parentPostedMs')).toBeLessThanOrEqual(m('firstReportPartMs'));
+    expect(m('firstReportPartMs')).toBeLessThanOrEqual(m('reportInThreadMs'));
+    expect(m('reportInThreadMs')).toBeLessThanOrEqual(m('verdictMs'));
+    expect(Number(c.facts.reportParts)).toBeGreaterThan(0);
+    expect(pipelineMarkdown).toContain('## 5. Queue overhead');
+    // The earlier runs' results are kept.
+    expect(pipeline.benchmarks.find((x) => x.id === 'multi-cluster')).toEqual(merged.benchmarks.find((x) => x.id === 'multi-cluster'));
   });
 
   it('refuses an unknown benchmark with a usage error naming the real ones, and writes nothing', async () => {
