@@ -146,7 +146,7 @@ function notStarted(reason: string, logFile: string): MeshMedicError {
 }
 
 /** A raw PING on the port; true on `+PONG`. */
-function answersPing(port: number): Promise<boolean> {
+export function answersPing(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = createConnection({ host: '127.0.0.1', port });
     let reply = '';
