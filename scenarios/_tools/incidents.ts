@@ -1,7 +1,7 @@
 // What each incident changes in an otherwise healthy cluster. Every function here reproduces
 // evidence a seed file shows (../shared/seeds); the comments say which.
 
-import { appService, appWorkload, istioObject } from './apps.ts';
+import { appService, appWorkload } from './apps.ts';
 import { byTimestamp, writeIstiodLog } from './clusters.ts';
 import { addService, addWorkload, completed, event, meta, namespace, podRef, restarted, running, secret, serviceAccount, serviceRef, shift, waitingInit } from './k8s.ts';
 import { cacerts, crd, gatewayApiCrds, pem, remoteSecret, rootCertConfigMap, setWebhookCaBundles } from './istio.ts';
