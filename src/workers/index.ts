@@ -67,7 +67,7 @@ export function startDiagnoseWorker(settings: BotSettings, opts: WorkerOptions):
   const metrics = opts.metrics;
   // Fix proposals in reports, and the remediate queue's worker (issue 5).
   const remediation = createRemediationServices(redis, logger, { settings: approvalSettingsFrom(settings), k8s: settings.k8s });
-  const remediate = startRemediateWorker(settings, { redis, services: remediation, slack, logger, ...(opts.cwd ? { cwd: opts.cwd } : {}) });
+  const remediate = startRemediateWorker(settings, { redis, services: remediation, slack, logger, ...(opts.cwd ? { cwd: opts.cwd } : {}), ...(opts.metrics ? { metrics: opts.metrics } : {}) });
   // Threads of alert-triggered diagnoses: "still firing", resolutions, unknown-cluster notices (issue 6).
   const alerts = startAlertWorker({ redisUrl: settings.redisUrl, slack, logger });
   const sourceFor = opts.sourceFor ?? ((registry: Registry) => liveSnapshotSource(registry, settings.k8s));

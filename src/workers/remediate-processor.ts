@@ -20,6 +20,7 @@ import { type ExecuteOutcome, executeProposal } from '../remediations/execute.ts
 import { proposeFollowUps } from '../remediations/propose.ts';
 import type { ExecutionResult } from '../remediations/result.ts';
 import type { Logger } from '../server/logger.ts';
+import type { Metrics } from '../server/metrics.ts';
 import type { SlackPoster } from '../slack/notify.ts';
 import { renderOutcome, renderProposalMessage, renderRefusal } from '../slack/render/remediation.ts';
 
@@ -29,6 +30,8 @@ export interface RemediateProcessorDeps {
   loadRegistry: () => Registry;
   slack: SlackPoster;
   logger: Logger;
+  /** Counts finished remediations (mesh_medic_remediations_total). */
+  onOutcome?: (o: { remediation: string; outcome: string }) => void;
 }
 
 export interface RemediateJobHandle {
@@ -58,6 +61,7 @@ export function createRemediateProcessor(deps: RemediateProcessorDeps) {
       throw new UnrecoverableError(outcome.reason);
     }
     await report(deps, data, registry, outcome);
+    if (!outcome.repeated) deps.onOutcome?.({ remediation: outcome.proposal.plan.remediation, outcome: outcome.outcome });
     if (outcome.outcome !== 'applied') throw new UnrecoverableError(outcome.result.reason ?? outcome.outcome);
     const verification = outcome.result.verification?.status;
     return { outcome: 'applied', ...(verification ? { verification } : {}) };
@@ -115,7 +119,7 @@ export interface RunningRemediateWorker {
 /** The BullMQ worker of the remediate queue, on the worker process's own connection. */
 export function startRemediateWorker(
   settings: BotSettings,
-  opts: { redis: Redis; services: RemediationServices; slack: SlackPoster; logger: Logger; cwd?: string; concurrency?: number },
+  opts: { redis: Redis; services: RemediationServices; slack: SlackPoster; logger: Logger; cwd?: string; concurrency?: number; metrics?: Metrics },
 ): RunningRemediateWorker {
   const registryPath = resolve(opts.cwd ?? '.', settings.clustersPath);
   const processor = createRemediateProcessor({
@@ -123,6 +127,7 @@ export function startRemediateWorker(
     loadRegistry: () => loadRegistry(registryPath),
     slack: opts.slack,
     logger: opts.logger.child({ component: 'remediate' }),
+    onOutcome: (o) => opts.metrics?.remediations.inc(o),
   });
   const worker = new Worker<unknown, RemediateJobResult>(REMEDIATE_QUEUE, (job: Job) => processor(job), {
     connection: opts.redis,

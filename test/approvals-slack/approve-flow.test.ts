@@ -137,4 +137,10 @@ describe('approve → confirm with dry run → apply → verified, then undo', (
     expect(shown).toContain('Deployment review/review');
     expect(shown).not.toMatch(/xoxb-|BEGIN [A-Z ]*PRIVATE KEY|client-key-data/);
   });
+
+  it('/metrics counts the approvals and the applied remediations by outcome', async () => {
+    const metrics = await (await fetch(`${h.bot.http.url}/metrics`)).text();
+    expect(metrics).toMatch(/mesh_medic_approvals_total\{outcome="approved"\} [1-9]/);
+    expect(metrics).toMatch(/mesh_medic_remediations_total\{remediation="add-subset-label",outcome="applied"\} 1\b/);
+  });
 });

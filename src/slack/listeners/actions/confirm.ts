@@ -44,6 +44,7 @@ async function submit(ctx: ListenerContext, args: ViewArgs, user: string, id: st
   if (!before || !cluster) return refuse(ctx, to, 'this proposal no longer exists: run a fresh diagnosis');
   const groups = await approverGroupsOf(ctx, args.client, user, approversFor(cluster, store.settings));
   const outcome = await store.recordApproval(id, user, groups);
+  ctx.metrics?.approvals.inc({ outcome: outcome.outcome === 'refused' ? (outcome.code === 'expired' ? 'expired' : 'denied') : 'approved' });
   if (outcome.outcome === 'refused') return refuse(ctx, to, outcome.reason);
   const click: TrustedClick = { proposal: outcome.proposal, where, cluster, services };
   if (outcome.outcome === 'needs-another-approval') {

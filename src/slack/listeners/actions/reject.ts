@@ -19,6 +19,7 @@ export function rejectButton(ctx: ListenerContext) {
       const store = services.store(ctx.registry());
       const groups = await approverGroupsOf(ctx, args.client, user, approversFor(cluster, store.settings));
       const outcome = await store.reject(proposal.id, user, groups);
+      ctx.metrics?.approvals.inc({ outcome: outcome.outcome === 'refused' ? 'denied' : 'rejected' });
       if (outcome.outcome === 'refused') return await refuse(ctx, args, outcome.reason);
       await showDecision(services.records, ctx.slack, outcome.proposal);
       await tell(ctx, args, 'Rejected: nothing will be changed.');
