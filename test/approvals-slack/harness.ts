@@ -4,24 +4,20 @@
 // message the bot posted (as the fake workspace stores it), signed view_submission of the modal
 // the bot opened.
 
-import { Writable } from 'node:stream';
-import type { BotSettings } from '../../src/config/env.ts';
-import { DEFAULT_K8S_CONFIG } from '../../src/config/env.ts';
 import type { K8sObject } from '../../src/domain/k8s-object.ts';
 import { REMEDIATE_QUEUE } from '../../src/queue/remediation-queue.ts';
 import { QUEUE_PREFIX } from '../../src/queue/names.ts';
 import type { ClusterSpec } from '../../src/sandbox/cluster-spec.ts';
-import { startSandbox, type Sandbox } from '../../src/sandbox/sandbox.ts';
-import { loadScenarios } from '../../src/sandbox/scenarios.ts';
+import type { Sandbox } from '../../src/sandbox/sandbox.ts';
 import { type AppIdentity, blockActionsPayload, viewSubmissionPayload } from '../../src/sandbox/slack-emulator/interactions.ts';
-import { type RunningBot, startBot } from '../../src/server/bot.ts';
-import { createLogger } from '../../src/server/logger.ts';
+import type { RunningBot, } from '../../src/server/bot.ts';
 import { APPROVE_ACTION_ID } from '../../src/slack/render/index.ts';
 import { type RunningWorker, startDiagnoseWorker } from '../../src/workers/index.ts';
+import { startBotRig } from '../helpers/bot-rig.ts';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { type RunningFakeSlackApi, type StoredMessage, type StoredView, startFakeSlackApi } from '../fakes/slack-api.ts';
-import { startRedis, type TestRedis } from '../helpers/redis.ts';
+import type { RunningFakeSlackApi, StoredMessage, StoredView, } from '../fakes/slack-api.ts';
+import type { TestRedis } from '../helpers/redis.ts';
 import { blockActionsBody, nowSeconds, postToBolt, slashCommandBody } from '../helpers/slack-signing.ts';
 
 export const CHANNEL = 'C0INCIDENTS';
@@ -54,56 +50,22 @@ export interface HarnessOptions {
 }
 
 export async function startHarness(opts: HarnessOptions): Promise<Harness> {
-  const logs: string[] = [];
-  const logger = createLogger({
-    level: 'info',
-    destination: new Writable({
-      write(chunk, _enc, done) {
-        logs.push(String(chunk));
-        done();
-      },
-    }),
+  const rig = await startBotRig({
+    scenarios: opts.scenarios,
+    botToken: BOT_TOKEN,
+    signingSecret: SIGNING_SECRET,
+    approvers: opts.approvers ?? [APPROVER, APPROVER_2, GROUP],
+    ...(opts.mutate ? { mutate: opts.mutate } : {}),
+    prepareSlack: (slack) => slack.addUserGroup(GROUP, [GROUP_MEMBER]),
   });
-  const started: { stop(): Promise<unknown> }[] = [];
   try {
-    const redis = await startRedis();
-    started.push({ stop: () => redis.close() });
-    const slack = await startFakeSlackApi({ botToken: BOT_TOKEN });
-    started.push({ stop: () => slack.close() });
-    slack.addUserGroup(GROUP, [GROUP_MEMBER]);
-    const specs = loadScenarios(opts.scenarios);
-    const clusters = specs.flatMap((s) => s.clusters);
-    opts.mutate?.(clusters);
-    const sandbox = await startSandbox({ clusters, meshes: specs.flatMap((s) => s.meshes) });
-    started.push(sandbox);
-    const settings: BotSettings = {
-      slack: { botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET, apiUrl: slack.url },
-      redisUrl: redis.url,
-      clustersPath: sandbox.registryPath,
-      port: 0,
-      approvers: opts.approvers ?? [APPROVER, APPROVER_2, GROUP],
-      k8s: DEFAULT_K8S_CONFIG,
-    };
-    const bot = await startBot(settings, { logger, host: '127.0.0.1' });
-    started.push({ stop: () => bot.close() });
-    const worker = startDiagnoseWorker(settings, { logger, metrics: bot.metrics, progressIntervalMs: 200 });
-    started.push({ stop: () => worker.close() });
-    const inspect = new Redis(redis.url, { maxRetriesPerRequest: 1 });
-    started.push({ stop: () => inspect.quit() });
-    return {
-      redis,
-      slack,
-      sandbox,
-      bot,
-      worker,
-      inspect,
-      logs,
-      async stop() {
-        for (const s of started.reverse()) await s.stop().catch(() => undefined);
-      },
-    };
+    const worker = startDiagnoseWorker(rig.settings, { logger: rig.logger, metrics: rig.bot.metrics, progressIntervalMs: 200 });
+    rig.own({ stop: () => worker.close() });
+    const inspect = new Redis(rig.redis.url, { maxRetriesPerRequest: 1 });
+    rig.own({ stop: () => inspect.quit() });
+    return { redis: rig.redis, slack: rig.slack, sandbox: rig.sandbox, bot: rig.bot, worker, inspect, logs: rig.logs, stop: rig.stop };
   } catch (err) {
-    for (const s of started.reverse()) await s.stop().catch(() => undefined);
+    await rig.stop();
     throw err;
   }
 }

@@ -2,17 +2,15 @@
 // clusters replaying a scenario, and mesh-medic's bot and worker wired to them exactly as
 // `mesh-medic all` wires them (same settings type; only the port and log sink differ).
 
-import { Writable } from 'node:stream';
 import type { BotSettings } from '../../src/config/env.ts';
-import { DEFAULT_K8S_CONFIG } from '../../src/config/env.ts';
-import { startSandbox, type Sandbox } from '../../src/sandbox/sandbox.ts';
-import { loadScenarios } from '../../src/sandbox/scenarios.ts';
-import { type RunningBot, startBot } from '../../src/server/bot.ts';
-import { createLogger, type Logger } from '../../src/server/logger.ts';
+import type { Sandbox } from '../../src/sandbox/sandbox.ts';
+import type { RunningBot, } from '../../src/server/bot.ts';
+import type { Logger } from '../../src/server/logger.ts';
 import { type RunningWorker, startDiagnoseWorker, type WorkerOptions } from '../../src/workers/index.ts';
-import { type RunningFakeSlackApi, startFakeSlackApi } from '../fakes/slack-api.ts';
+import { startBotRig } from '../helpers/bot-rig.ts';
+import type { RunningFakeSlackApi, } from '../fakes/slack-api.ts';
 import { nowSeconds, postToBolt, slashCommandBody } from '../helpers/slack-signing.ts';
-import { startRedis, type TestRedis } from '../helpers/redis.ts';
+import type { TestRedis } from '../helpers/redis.ts';
 
 export const CHANNEL = 'C0INCIDENTS';
 export const OTHER_CHANNEL = 'C0PLATFORM';
@@ -34,52 +32,13 @@ export interface Harness {
 }
 
 export async function startHarness(opts: { scenarios: string[]; appendonly?: boolean; worker?: Partial<WorkerOptions> }): Promise<Harness> {
-  const logs: string[] = [];
-  const logger = createLogger({
-    level: "info",
-    destination: new Writable({
-      write(chunk, _enc, done) {
-        logs.push(String(chunk));
-        done();
-      },
-    }),
-  });
-  const started: { stop(): Promise<unknown> }[] = [];
+  const rig = await startBotRig({ scenarios: opts.scenarios, appendonly: opts.appendonly, botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET });
   try {
-    const redis = await startRedis({ appendonly: opts.appendonly ?? false });
-    started.push({ stop: () => redis.close() });
-    const slack = await startFakeSlackApi({ botToken: BOT_TOKEN });
-    started.push({ stop: () => slack.close() });
-    const specs = loadScenarios(opts.scenarios);
-    const sandbox = await startSandbox({ clusters: specs.flatMap((s) => s.clusters), meshes: specs.flatMap((s) => s.meshes) });
-    started.push(sandbox);
-    const settings: BotSettings = {
-      slack: { botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET, apiUrl: slack.url },
-      redisUrl: redis.url,
-      clustersPath: sandbox.registryPath,
-      port: 0,
-      approvers: [],
-      k8s: DEFAULT_K8S_CONFIG,
-    };
-    const bot = await startBot(settings, { logger, host: '127.0.0.1' });
-    started.push({ stop: () => bot.close() });
-    const worker = startDiagnoseWorker(settings, { logger, metrics: bot.metrics, progressIntervalMs: 200, ...opts.worker });
-    started.push({ stop: () => worker.close() });
-    return {
-      redis,
-      slack,
-      sandbox,
-      bot,
-      worker,
-      settings,
-      logs,
-      logger,
-      async stop() {
-        for (const s of started.reverse()) await s.stop().catch(() => undefined);
-      },
-    };
+    const worker = startDiagnoseWorker(rig.settings, { logger: rig.logger, metrics: rig.bot.metrics, progressIntervalMs: 200, ...opts.worker });
+    rig.own({ stop: () => worker.close() });
+    return { ...rig, worker };
   } catch (err) {
-    for (const s of started.reverse()) await s.stop().catch(() => undefined);
+    await rig.stop();
     throw err;
   }
 }

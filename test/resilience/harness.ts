@@ -4,18 +4,13 @@
 // SIGKILL), because what happens to jobs while no worker runs is part of what these tests prove.
 
 import { type ChildProcess, spawn } from 'node:child_process';
-import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { type BotSettings, DEFAULT_K8S_CONFIG, type K8sAccessConfig } from '../../src/config/env.ts';
+import type { K8sAccessConfig } from '../../src/config/env.ts';
 import { EffectsStore } from '../../src/queue/effects.ts';
-import { startSandbox, type Sandbox } from '../../src/sandbox/sandbox.ts';
-import { loadScenarios } from '../../src/sandbox/scenarios.ts';
-import { type RunningBot, startBot } from '../../src/server/bot.ts';
-import { createLogger, type Logger } from '../../src/server/logger.ts';
 import { type RunningWorker, startDiagnoseWorker, type WorkerOptions } from '../../src/workers/index.ts';
 import { blockTexts } from '../bot/harness.ts';
-import { type RunningFakeSlackApi, startFakeSlackApi } from '../fakes/slack-api.ts';
-import { freePort, startRedis, type TestRedis } from '../helpers/redis.ts';
+import { type BotRig, startBotRig } from '../helpers/bot-rig.ts';
+import { freePort } from '../helpers/redis.ts';
 import { nowSeconds, postToBolt, slashCommandBody } from '../helpers/slack-signing.ts';
 
 export { blockTexts } from '../bot/harness.ts';
@@ -26,20 +21,7 @@ export const SIGNING_SECRET = 'resilience-signing-secret-91c4';
 export const BOT_TOKEN = 'xoxb-resilience-bot-token-3f0e';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-export interface Rig {
-  redis: TestRedis;
-  slack: RunningFakeSlackApi;
-  sandbox: Sandbox;
-  bot: RunningBot;
-  settings: BotSettings;
-  /** Log lines of the bot and of in-process workers. */
-  logs: string[];
-  logger: Logger;
-  /** Stops workers started through the rig, then the bot, the sandbox, Slack and Redis. */
-  stop(): Promise<void>;
-  /** Adds something for stop() to stop first (workers). */
-  own(stoppable: { stop(): Promise<unknown> }): void;
-}
+export type Rig = BotRig;
 
 export interface RigOptions {
   scenarios: string[];
@@ -49,46 +31,8 @@ export interface RigOptions {
   approvers?: string[];
 }
 
-function memoryLogger(logs: string[]): Logger {
-  const destination = new Writable({
-    write(chunk, _enc, done) {
-      logs.push(String(chunk));
-      done();
-    },
-  });
-  return createLogger({ level: 'info', destination });
-}
-
-export async function startRig(opts: RigOptions): Promise<Rig> {
-  const logs: string[] = [];
-  const logger = memoryLogger(logs);
-  const started: { stop(): Promise<unknown> }[] = [];
-  const stopAll = async () => {
-    for (const s of started.splice(0).reverse()) await s.stop().catch(() => undefined);
-  };
-  try {
-    const redis = await startRedis({ appendonly: opts.appendonly ?? false });
-    started.push({ stop: () => redis.close() });
-    const slack = await startFakeSlackApi({ botToken: BOT_TOKEN });
-    started.push({ stop: () => slack.close() });
-    const specs = loadScenarios(opts.scenarios);
-    const sandbox = await startSandbox({ clusters: specs.flatMap((s) => s.clusters), meshes: specs.flatMap((s) => s.meshes) });
-    started.push(sandbox);
-    const settings: BotSettings = {
-      slack: { botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET, apiUrl: slack.url },
-      redisUrl: redis.url,
-      clustersPath: sandbox.registryPath,
-      port: 0,
-      approvers: opts.approvers ?? [],
-      k8s: { ...DEFAULT_K8S_CONFIG, ...opts.k8s },
-    };
-    const bot = await startBot(settings, { logger, host: '127.0.0.1' });
-    started.push({ stop: () => bot.close() });
-    return { redis, slack, sandbox, bot, settings, logs, logger, stop: stopAll, own: (s) => started.push(s) };
-  } catch (err) {
-    await stopAll();
-    throw err;
-  }
+export function startRig(opts: RigOptions): Promise<Rig> {
+  return startBotRig({ ...opts, botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET });
 }
 
 /** A diagnosis worker inside the test process, stopped with the rig. */
