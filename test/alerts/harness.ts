@@ -2,17 +2,13 @@
 // replaying hosted-xds-timeout (hosted-east with its own channel in clusters.yaml), and
 // mesh-medic's bot (with /alerts on) and worker, wired as `mesh-medic all` wires them.
 
-import { Writable } from 'node:stream';
-import type { BotSettings } from '../../src/config/env.ts';
-import { DEFAULT_K8S_CONFIG } from '../../src/config/env.ts';
 import type { WebhookPayload } from '../../src/alerts/index.ts';
-import { startSandbox, type Sandbox } from '../../src/sandbox/sandbox.ts';
-import { loadScenarios } from '../../src/sandbox/scenarios.ts';
-import { type RunningBot, startBot } from '../../src/server/bot.ts';
-import { createLogger } from '../../src/server/logger.ts';
+import type { Sandbox } from '../../src/sandbox/sandbox.ts';
+import type { RunningBot, } from '../../src/server/bot.ts';
 import { type RunningWorker, startDiagnoseWorker, type WorkerOptions } from '../../src/workers/index.ts';
-import { type RunningFakeSlackApi, startFakeSlackApi } from '../fakes/slack-api.ts';
-import { startRedis, type TestRedis } from '../helpers/redis.ts';
+import type { RunningFakeSlackApi, } from '../fakes/slack-api.ts';
+import { startBotRig } from '../helpers/bot-rig.ts';
+import type { TestRedis } from '../helpers/redis.ts';
 
 export const ALERT_TOKEN = 'alert-test-token-3f9c1d2e8b7a';
 export const EAST_CHANNEL = 'C0EASTALERTS';
@@ -42,48 +38,27 @@ export interface AlertHarnessOptions {
 }
 
 export async function startAlertHarness(opts: AlertHarnessOptions = {}): Promise<AlertHarness> {
-  const logs: string[] = [];
-  const logger = createLogger({
-    level: 'info',
-    destination: new Writable({
-      write(chunk, _enc, done) {
-        logs.push(String(chunk));
-        done();
-      },
-    }),
-  });
-  const started: { stop(): Promise<unknown> }[] = [];
-  const stopAll = async () => {
-    for (const s of started.reverse()) await s.stop().catch(() => undefined);
-  };
-  try {
-    const redis = await startRedis();
-    started.push({ stop: () => redis.close() });
-    const slack = await startFakeSlackApi({ botToken: BOT_TOKEN });
-    started.push({ stop: () => slack.close() });
-    for (const c of opts.namedChannels ?? []) slack.addChannel(c.id, c.name);
-    const specs = loadScenarios(['hosted-xds-timeout']);
-    const clusters = specs.flatMap((s) => s.clusters);
-    for (const c of clusters) if (c.name === 'hosted-east') c.channel = opts.eastChannel ?? EAST_CHANNEL;
-    const sandbox = await startSandbox({ clusters, meshes: specs.flatMap((s) => s.meshes) });
-    started.push(sandbox);
-    const settings: BotSettings = {
-      slack: { botToken: BOT_TOKEN, signingSecret: 'alert-test-signing-secret', apiUrl: slack.url },
-      redisUrl: redis.url,
-      clustersPath: sandbox.registryPath,
-      port: 0,
+  const rig = await startBotRig({
+    scenarios: ['hosted-xds-timeout'],
+    botToken: BOT_TOKEN,
+    signingSecret: 'alert-test-signing-secret',
+    prepareSlack: (slack) => {
+      for (const c of opts.namedChannels ?? []) slack.addChannel(c.id, c.name);
+    },
+    mutate: (clusters) => {
+      for (const c of clusters) if (c.name === 'hosted-east') c.channel = opts.eastChannel ?? EAST_CHANNEL;
+    },
+    settings: {
       channel: opts.defaultChannel ?? DEFAULT_CHANNEL,
-      approvers: [],
-      k8s: DEFAULT_K8S_CONFIG,
       alerts: { token: ALERT_TOKEN, clusterLabel: 'cluster', windowMs: 10 * 60_000 },
-    };
-    const bot = await startBot(settings, { logger, host: '127.0.0.1' });
-    started.push({ stop: () => bot.close() });
-    const worker = startDiagnoseWorker(settings, { logger, metrics: bot.metrics, progressIntervalMs: 200, ...(opts.afterStep ? { afterStep: opts.afterStep } : {}) });
-    started.push({ stop: () => worker.close() });
-    return { redis, slack, sandbox, bot, worker, alertsUrl: `${bot.http.url}/alerts`, logs, stop: stopAll };
+    },
+  });
+  try {
+    const worker = startDiagnoseWorker(rig.settings, { logger: rig.logger, metrics: rig.bot.metrics, progressIntervalMs: 200, ...(opts.afterStep ? { afterStep: opts.afterStep } : {}) });
+    rig.own({ stop: () => worker.close() });
+    return { redis: rig.redis, slack: rig.slack, sandbox: rig.sandbox, bot: rig.bot, worker, alertsUrl: `${rig.bot.http.url}/alerts`, logs: rig.logs, stop: rig.stop };
   } catch (err) {
-    await stopAll();
+    await rig.stop();
     throw err;
   }
 }

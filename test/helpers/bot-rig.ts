@@ -37,6 +37,8 @@ export interface BotRigOptions {
   approvers?: string[];
   /** Changes the scenario clusters before the sandbox serves them. */
   mutate?: (clusters: ClusterSpec[]) => void;
+  /** Further settings (default channel, alerts, …) merged over the rig's own. */
+  settings?: Partial<BotSettings>;
   /** Runs once the fake Slack API is up, before the bot starts (users, user groups). */
   prepareSlack?: (slack: RunningFakeSlackApi) => void;
 }
@@ -76,6 +78,7 @@ export async function startBotRig(opts: BotRigOptions): Promise<BotRig> {
       port: 0,
       approvers: opts.approvers ?? [],
       k8s: { ...DEFAULT_K8S_CONFIG, ...opts.k8s },
+      ...opts.settings,
     };
     const bot = await startBot(settings, { logger, host: '127.0.0.1' });
     started.push({ stop: () => bot.close() });
