@@ -77,7 +77,10 @@ function peerGatewayInNetwork(ctx: CheckContext): string | undefined {
   const network = ctx.cluster.network;
   if (!network) return undefined;
   for (const peer of meshPeers(ctx).filter((c) => c.network === network)) {
-    const svc = ctx.peers.get(peer.name)?.tryList('services')?.find(isEastWestService);
+    const snapshot = ctx.peers.get(peer.name);
+    if (!snapshot?.has('services')) continue;
+    // istio-system first (a peer's first read); the rest of its Services only when none is there.
+    const svc = snapshot.listIn('services', 'istio-system').find(isEastWestService) ?? snapshot.list('services').find(isEastWestService);
     if (svc && addressesOf(svc).length > 0) return `east-west gateway ${svc.metadata.namespace}/${svc.metadata.name} in ${peer.name}`;
   }
   return undefined;

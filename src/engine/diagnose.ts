@@ -6,10 +6,10 @@ import type { Check, CheckContext } from '../checks/types.ts';
 import { findCluster } from '../config/registry.ts';
 import type { RegisteredCluster, Registry } from '../domain/cluster.ts';
 import type { Finding } from '../domain/finding.ts';
-import { CallBudget } from '../k8s/call-budget.ts';
+import { CallBudget, type CallCharge } from '../k8s/call-budget.ts';
 import { failedSnapshot, type SnapshotSource } from '../k8s/snapshot-source.ts';
 import type { Snapshot } from '../k8s/snapshot.ts';
-import { loadPeers, peersOf } from './peers.ts';
+import { collectDemand, loadPeers, type PeerDemand, peersOf, resetDemand, widenPeers } from './peers.ts';
 import { CLUSTER_ACCESS_CHECK, notRunSummary, unreachableReason } from './reachability.ts';
 import { type DiagnosisProgress, type DiagnosisReport, sortFindings } from './report.ts';
 import { runCheck, toFinding } from './run-check.ts';
@@ -36,7 +36,7 @@ export async function diagnose(opts: DiagnoseOptions): Promise<DiagnosisReport> 
   const selected = resolveCheckIds(opts.checks ?? CHECKS, opts.checkIds);
   const { runnable, notApplicable } = selectChecks(selected, cluster);
   const reads = readsOf(runnable);
-  const { snapshot, peers } = await readClusters(opts, cluster, reads);
+  const { snapshot, peers, budget } = await readClusters(opts, cluster, reads);
 
   const ctx: CheckContext = { cluster, registry: opts.registry, peers, apiServers: apiServers(opts), now };
   const unreachable = unreachableReason(snapshot, reads.kinds);
@@ -54,19 +54,28 @@ export async function diagnose(opts: DiagnoseOptions): Promise<DiagnosisReport> 
     const summary = `not applicable to ${cluster.role} clusters (applies to ${check.roles?.join(', ')})`;
     await report(check, [toFinding(check, cluster.name, { status: 'skipped', summary })]);
   }
+  // A check that asked a peer for more than its scoped read is run again once that is read.
+  const demand: PeerDemand = new Map();
+  const deferred: Check[] = [];
   for (const check of runnable) {
-    const produced =
-      unreachable && check.id !== CLUSTER_ACCESS_CHECK
-        ? [toFinding(check, cluster.name, { status: 'error', summary: notRunSummary(unreachable) })]
-        : runCheck(check, snapshot, ctx);
-    await report(check, produced);
+    if (unreachable && check.id !== CLUSTER_ACCESS_CHECK) {
+      await report(check, [toFinding(check, cluster.name, { status: 'error', summary: notRunSummary(unreachable) })]);
+      continue;
+    }
+    resetDemand(peers);
+    const produced = runCheck(check, snapshot, ctx);
+    if (collectDemand(peers, demand)) deferred.push(check);
+    else await report(check, produced);
   }
+  const allPeers = deferred.length > 0 ? await widenPeers(opts.source, opts.registry, peers, demand, budget) : peers;
+  const wideCtx: CheckContext = { ...ctx, peers: allPeers };
+  for (const check of deferred) await report(check, runCheck(check, snapshot, wideCtx));
 
   return {
     cluster: cluster.name,
     startedAt: now.toISOString(),
     durationMs: Math.round(performance.now() - started),
-    apiCalls: snapshot.data.apiCalls + [...peers.values()].reduce((n, s) => n + s.data.apiCalls, 0),
+    apiCalls: snapshot.data.apiCalls + [...allPeers.values()].reduce((n, s) => n + s.data.apiCalls, 0),
     findings: sortFindings(findings),
   };
 }
@@ -76,7 +85,7 @@ async function readClusters(
   opts: DiagnoseOptions,
   cluster: RegisteredCluster,
   reads: ReadSet,
-): Promise<{ snapshot: Snapshot; peers: Map<string, Snapshot> }> {
+): Promise<{ snapshot: Snapshot; peers: Map<string, Snapshot>; budget: CallCharge }> {
   const budget = new CallBudget(opts.source.callBudget);
   const peerList = reads.peerKinds.length > 0 ? peersOf(opts.registry, cluster) : [];
   const [snapshot, peers] = await Promise.all([
@@ -85,7 +94,7 @@ async function readClusters(
       .catch((err: unknown) => failedSnapshot(cluster.name, { kinds: reads.kinds }, err)),
     loadPeers(opts.source, peerList, reads.peerKinds, budget),
   ]);
-  return { snapshot, peers };
+  return { snapshot, peers, budget };
 }
 
 function apiServers(opts: DiagnoseOptions): Map<string, string> {

@@ -6,7 +6,7 @@ import { findResourceTypeByKind, resourceName } from './resources.ts';
 import { projectObject } from './projection.ts';
 import { matchesQuery, queriesFor } from './read-plan.ts';
 import { summarizeSecret } from './secret-summary.ts';
-import { SNAPSHOT_KINDS, type PodLog, type ReadFailure, Snapshot, type SnapshotKind } from './snapshot.ts';
+import { type KindScopes, SNAPSHOT_KINDS, type PodLog, type ReadFailure, Snapshot, type SnapshotKind } from './snapshot.ts';
 import { selectLogTargets } from './log-targets.ts';
 
 const KIND_SET = new Set<string>(SNAPSHOT_KINDS);
@@ -20,8 +20,8 @@ export function snapshotKindOf(obj: K8sObject): SnapshotKind | undefined {
 
 /** Keeps the objects of one kind that its read plan would have listed, projected as a snapshot
  *  keeps them (projection.ts; already done per item on the live path, where it is then a no-op). */
-export function applyReadPlan(kind: SnapshotKind, objects: K8sObject[]): K8sObject[] {
-  const queries = queriesFor(kind);
+export function applyReadPlan(kind: SnapshotKind, objects: K8sObject[], scope?: readonly string[]): K8sObject[] {
+  const queries = queriesFor(kind, scope);
   return objects.filter((o) => queries.some((q) => matchesQuery(o, q))).map((o) => projectObject(kind, o));
 }
 
@@ -33,6 +33,8 @@ export interface OfflineSnapshotInput {
   /** Kinds to treat as unreadable (simulates RBAC gaps in tests). */
   failures?: ReadFailure[];
   takenAt?: Date;
+  /** Kinds to keep only in these namespaces, as a scoped live read would list them. */
+  scopes?: KindScopes;
 }
 
 export function buildSnapshot(input: OfflineSnapshotInput): Snapshot {
@@ -46,11 +48,11 @@ export function buildSnapshot(input: OfflineSnapshotInput): Snapshot {
   const failed = new Set(failures.map((f) => f.kind));
   const objects: Partial<Record<SnapshotKind, K8sObject[]>> = {};
   for (const [kind, list] of grouped) {
-    if (kind !== 'secrets' && !failed.has(kind)) objects[kind] = applyReadPlan(kind, list);
+    if (kind !== 'secrets' && !failed.has(kind)) objects[kind] = applyReadPlan(kind, list, input.scopes?.[kind]);
   }
   const secrets = failed.has('secrets')
     ? undefined
-    : applyReadPlan('secrets', grouped.get('secrets')!).map(summarizeSecret);
+    : applyReadPlan('secrets', grouped.get('secrets')!, input.scopes?.secrets).map(summarizeSecret);
   return new Snapshot({
     cluster: input.cluster,
     takenAt: (input.takenAt ?? new Date()).toISOString(),
@@ -59,6 +61,7 @@ export function buildSnapshot(input: OfflineSnapshotInput): Snapshot {
     logs: selectLogs(objects.pods ?? [], input.logs ?? []),
     failures,
     apiCalls: 0,
+    ...(input.scopes ? { scopes: input.scopes } : {}),
   });
 }
 

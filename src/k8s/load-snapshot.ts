@@ -14,7 +14,7 @@ import { projectObject } from './projection.ts';
 import { type ListQuery, queriesFor } from './read-plan.ts';
 import { RESOURCE_TYPES, type ResourceType, resourceName } from './resources.ts';
 import { summarizeSecret } from './secret-summary.ts';
-import { type PodLog, type ReadFailure, type SecretSummary, Snapshot, type SnapshotKind } from './snapshot.ts';
+import { type KindScopes, type PodLog, type ReadFailure, type SecretSummary, Snapshot, type SnapshotKind } from './snapshot.ts';
 
 export const PAGE_SIZE = 500;
 
@@ -25,6 +25,8 @@ export interface LoadSnapshotRequest {
   /** The diagnosis's call budget, shared with the other clusters it reads. */
   budget?: CallCharge;
   now?: Date;
+  /** Kinds to list only in these namespaces (a diagnosis's first read of its peers). */
+  scopes?: KindScopes;
 }
 
 /** What every list call of one snapshot shares. */
@@ -48,14 +50,17 @@ export async function loadSnapshot(client: K8sClient, req: LoadSnapshotRequest):
   if (req.logs) kinds.add('pods');
   const lc: ListContext = { client, meter, interner: new StringInterner() };
   // Kinds load concurrently; the client's limiter bounds how many calls are in flight.
-  const results = await Promise.all([...kinds].map((kind) => loadKind(lc, kind)));
+  const results = await Promise.all([...kinds].map((kind) => loadKind(lc, kind, req.scopes?.[kind])));
   const objects: Partial<Record<SnapshotKind, K8sObject[]>> = {};
   const failures: ReadFailure[] = [];
+  const scopes: KindScopes = {};
   let secrets: SecretSummary[] | undefined;
   for (const r of results) {
     if (r.failure) failures.push(r.failure);
     else if (r.kind === 'secrets') secrets = r.secrets;
     else objects[r.kind] = r.objects;
+    const scope = req.scopes?.[r.kind];
+    if (scope && !r.failure) scopes[r.kind] = scope;
   }
   const logs = req.logs && objects.pods ? await loadLogs(client, objects.pods, meter, failures) : [];
   return new Snapshot({
@@ -66,14 +71,15 @@ export async function loadSnapshot(client: K8sClient, req: LoadSnapshotRequest):
     logs,
     failures,
     apiCalls: meter.calls,
+    ...(Object.keys(scopes).length > 0 ? { scopes } : {}),
   });
 }
 
-async function loadKind(lc: ListContext, kind: SnapshotKind): Promise<KindResult> {
+async function loadKind(lc: ListContext, kind: SnapshotKind, scope: readonly string[] | undefined): Promise<KindResult> {
   const type = typeOf(kind);
   try {
-    const lists = await Promise.all(queriesFor(kind).map((q) => listAll(lc, kind, type, q)));
-    const items = applyReadPlan(kind, dedupe(lists.flat()));
+    const lists = await Promise.all(queriesFor(kind, scope).map((q) => listAll(lc, kind, type, q)));
+    const items = applyReadPlan(kind, dedupe(lists.flat()), scope);
     // Secrets are reduced to fingerprints and keys here; the raw objects go out of scope at once.
     return kind === 'secrets' ? { kind, secrets: items.map(summarizeSecret) } : { kind, objects: items };
   } catch (err) {

@@ -18,8 +18,14 @@ const NARROW_READS: Partial<Record<SnapshotKind, ListQuery[]>> = {
   secrets: [{ namespace: 'istio-system' }],
 };
 
-export function queriesFor(kind: SnapshotKind): ListQuery[] {
-  return NARROW_READS[kind] ?? [{}];
+/**
+ * The list queries of one kind; with `scope` (namespaces), only what falls inside them: a peer's
+ * pods are first read in istio-system only (engine/peers.ts), wider on demand.
+ */
+export function queriesFor(kind: SnapshotKind, scope?: readonly string[]): ListQuery[] {
+  const base = NARROW_READS[kind] ?? [{}];
+  if (!scope) return base;
+  return base.flatMap((q) => scope.filter((ns) => q.namespace === undefined || q.namespace === ns).map((ns) => ({ ...q, namespace: ns })));
 }
 
 export function matchesQuery(obj: { metadata: { name: string; namespace?: string } }, q: ListQuery): boolean {

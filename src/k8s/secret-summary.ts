@@ -42,12 +42,29 @@ function decodeData(secret: K8sObject): Record<string, string> {
   return out;
 }
 
+/**
+ * Fingerprints by certificate text. Every namespace's istio-ca-root-cert ConfigMap and every peer's
+ * cacerts hold the same few roots, and parsing X.509 is costly (seconds per mesh-wide run when
+ * repeated per object and per diagnosis). Certificates are public: caching them keeps no secret.
+ */
+const fingerprints = new Map<string, string | undefined>();
+const MAX_CACHED_FINGERPRINTS = 1_000;
+
 /** SHA-256 fingerprint (uppercase hex pairs, as openssl prints it) of the first certificate in a PEM. */
 export function certificateFingerprint(pem: string): string | undefined {
   const match = PEM_CERT.exec(pem);
   if (!match) return undefined;
+  const cert = match[0];
+  if (fingerprints.has(cert)) return fingerprints.get(cert);
+  if (fingerprints.size >= MAX_CACHED_FINGERPRINTS) fingerprints.clear();
+  const fp = parseFingerprint(cert);
+  fingerprints.set(cert, fp);
+  return fp;
+}
+
+function parseFingerprint(cert: string): string | undefined {
   try {
-    return new X509Certificate(match[0]).fingerprint256;
+    return new X509Certificate(cert).fingerprint256;
   } catch {
     return undefined;
   }

@@ -12,13 +12,15 @@ import { createK8sClient, type K8sClient } from './client.ts';
 import { apiServerOf } from './kubeconfig-access.ts';
 import { loadSnapshot } from './load-snapshot.ts';
 import { offlineFailures } from './offline-faults.ts';
-import { type ReadFailure, Snapshot, type SnapshotKind } from './snapshot.ts';
+import { type KindScopes, type ReadFailure, Snapshot, type SnapshotKind } from './snapshot.ts';
 
 export interface SnapshotRequest {
   kinds: readonly SnapshotKind[];
   logs: boolean;
   /** The diagnosis's call budget, shared by every cluster it reads. */
   budget?: CallCharge;
+  /** Kinds to list only in these namespaces (peers are first read in istio-system only). */
+  scopes?: KindScopes;
 }
 
 export interface SnapshotSource {
@@ -117,6 +119,7 @@ function offlineSnapshot(spec: ClusterSpec, req: SnapshotRequest): Snapshot {
     }),
     logs: req.logs ? spec.logs : [],
     failures: offlineFailures(spec.name, kinds, spec.faults),
+    ...(req.scopes ? { scopes: scopedOnly(req.scopes, kinds) } : {}),
   });
   // buildSnapshot fills every kind; keep only the requested ones, as a live read would.
   const objects = Object.fromEntries(
@@ -127,6 +130,11 @@ function offlineSnapshot(spec: ClusterSpec, req: SnapshotRequest): Snapshot {
     objects,
     secrets: kinds.has('secrets') ? built.data.secrets : undefined,
   });
+}
+
+/** The scopes of the kinds actually requested. */
+function scopedOnly(scopes: KindScopes, kinds: ReadonlySet<SnapshotKind>): KindScopes {
+  return Object.fromEntries(Object.entries(scopes).filter(([kind]) => kinds.has(kind as SnapshotKind)));
 }
 
 /** A snapshot in which every requested read failed with `err` (client could not be created…). */

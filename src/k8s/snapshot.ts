@@ -65,6 +65,9 @@ export interface ReadFailure {
   message: string;
 }
 
+/** Kinds listed only in some namespaces, by kind (see Snapshot.listIn). */
+export type KindScopes = Partial<Record<SnapshotKind, readonly string[]>>;
+
 export interface SnapshotData {
   cluster: string;
   takenAt: string;
@@ -76,6 +79,8 @@ export interface SnapshotData {
   failures: ReadFailure[];
   /** API calls spent building this snapshot. */
   apiCalls: number;
+  /** Kinds read only in these namespaces (a peer's pods and services); absent: all namespaces. */
+  scopes?: KindScopes;
 }
 
 /** Thrown by Snapshot accessors when a check needs a kind that could not be read. */
@@ -91,16 +96,23 @@ export class ReadFailedError extends MeshMedicError {
 }
 
 export class Snapshot {
+  /** Scoped kinds a check asked for beyond their scope since the last takeWidened(). */
+  private readonly widened = new Set<SnapshotKind>();
+
   constructor(readonly data: SnapshotData) {}
 
   get cluster(): string {
     return this.data.cluster;
   }
 
-  /** Objects of one kind; throws ReadFailedError if that kind could not be read. */
+  /** Objects of one kind; throws ReadFailedError if that kind could not be read. On a kind read
+   *  only in some namespaces this returns those and records that the check needs all of them. */
   list(kind: SnapshotKind): K8sObject[] {
     const objects = this.data.objects[kind];
-    if (objects) return objects;
+    if (objects) {
+      if (this.data.scopes?.[kind]) this.widened.add(kind);
+      return objects;
+    }
     if (kind === 'secrets' && this.data.secrets) {
       // A check bug, not a read failure: raw Secrets are never kept.
       throw new Error("secrets are only available as summaries: use snapshot.secrets(), not list('secrets')");
@@ -110,7 +122,27 @@ export class Snapshot {
 
   /** Like list(), but returns undefined instead of throwing: for evidence that is optional. */
   tryList(kind: SnapshotKind): K8sObject[] | undefined {
+    if (this.data.objects[kind] && this.data.scopes?.[kind]) this.widened.add(kind);
     return this.data.objects[kind];
+  }
+
+  /** Objects of one kind in one namespace; a scoped kind needs no wider read for a namespace it covers. */
+  listIn(kind: SnapshotKind, namespace: string): K8sObject[] {
+    const scope = this.data.scopes?.[kind];
+    const objects = scope?.includes(namespace) ? this.data.objects[kind] : undefined;
+    return (objects ?? this.list(kind)).filter((o) => o.metadata.namespace === namespace);
+  }
+
+  /** Whether a kind was read (in full or scoped), without asking for it. */
+  has(kind: SnapshotKind): boolean {
+    return this.data.objects[kind] !== undefined;
+  }
+
+  /** Scoped kinds asked for in full since the last call (the engine reads them and runs the check again). */
+  takeWidened(): SnapshotKind[] {
+    const out = [...this.widened];
+    this.widened.clear();
+    return out;
   }
 
   secrets(): SecretSummary[] {

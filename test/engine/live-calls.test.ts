@@ -24,7 +24,9 @@ beforeAll(async () => {
   sandbox = await startSandbox({
     meshes: [{ id: 'test-mesh' }, { id: 'down-mesh' }],
     clusters: [
-      clusterSpec('live-cp', [pod('istio-system', 'istiod-1', { labels: { app: 'istiod' }, containers: ['discovery'] })], { role: 'control-plane' }),
+      clusterSpec('live-cp', [pod('istio-system', 'istiod-1', { labels: { app: 'istiod' }, containers: ['discovery'] }), pod('apps', 'worker-1')], {
+        role: 'control-plane',
+      }),
       clusterSpec('live-east', [gateway, pod('default', 'web-1'), service('default', 'web')], {
         role: 'remote',
         controlPlane: 'live-cp',
@@ -53,6 +55,19 @@ function sameReads(n: number): Check[] {
   );
 }
 
+/** Names the control plane's pods: in one namespace, or (asking for more than a peer's first read) all of them. */
+function peerPodsCheck(namespace?: string): Check {
+  return fakeCheck(
+    `peer-pods-${namespace ?? 'all'}`,
+    (_s, ctx) => {
+      const cp = ctx.peers.get('live-cp')!;
+      const pods = namespace ? cp.listIn('pods', namespace) : cp.list('pods');
+      return [{ status: 'pass', summary: `live-cp: ${pods.map((p) => p.metadata.name).sort().join(', ')}` }];
+    },
+    { reads: [], peerReads: ['pods'] },
+  );
+}
+
 function callsOf(name: string): number {
   return sandbox.clusters.get(name)!.requestLog.apiCalls();
 }
@@ -78,6 +93,26 @@ describe('diagnose against live sandbox clusters', () => {
     expect(one.apiCalls).toBe(4);
     expect(many.apiCalls).toBe(4);
     expect(sandbox.clusters.get('live-east')!.requestLog.counts()).toMatchObject({ 'list pods': 1, 'list services': 1, 'get pods/log': 1 });
+  });
+
+  it("reads a peer's pods in istio-system only while checks look there", async () => {
+    resetLogs();
+    const report = await diagnose({ registry, cluster: 'live-east', source, checks: [peerPodsCheck('istio-system')] });
+    expect(report.findings[0]?.summary).toBe('live-cp: istiod-1');
+    const log = sandbox.clusters.get('live-cp')!.requestLog.entries();
+    expect(log.map((e) => `${e.verb} ${e.resource} in ${e.namespace ?? 'all namespaces'}`)).toEqual(['list pods in istio-system']);
+  });
+
+  it('reads all of a peer\'s pods once a check asks for them, and runs that check again on them', async () => {
+    resetLogs();
+    const report = await diagnose({ registry, cluster: 'live-east', source, checks: [peerPodsCheck('istio-system'), peerPodsCheck()] });
+    expect(report.findings.map((f) => f.summary).sort()).toEqual(['live-cp: istiod-1', 'live-cp: istiod-1, worker-1']);
+    const log = sandbox.clusters.get('live-cp')!.requestLog.entries();
+    expect(log.map((e) => `${e.verb} ${e.resource} in ${e.namespace ?? 'all namespaces'}`)).toEqual([
+      'list pods in istio-system',
+      'list pods in all namespaces',
+    ]);
+    expect(report.apiCalls).toBe(callsOf('live-east') + callsOf('live-cp'));
   });
 
   it('fills apiServers with each registered cluster URL from its kubeconfig', async () => {

@@ -50,8 +50,17 @@ function ownBook(snapshot: Snapshot): AddressBook {
   return { cluster: snapshot.cluster, pods: snapshot.tryList('pods'), services: snapshot.tryList('services') };
 }
 
-function peerBook(ctx: CheckContext, peer: string, services: K8sObject[]): AddressBook {
-  return { cluster: peer, services, pods: ctx.peers.get(peer)?.tryList('pods') };
+/** Read only when a wrong address must be named: all of a peer's pods and services cost a full read. */
+function peerBook(ctx: CheckContext, peer: string): AddressBook {
+  return {
+    cluster: peer,
+    get services() {
+      return ctx.peers.get(peer)?.tryList('services');
+    },
+    get pods() {
+      return ctx.peers.get(peer)?.tryList('pods');
+    },
+  };
 }
 
 /** Pods behind the hosted-lb Service (by its selector), else pods named istiod-<mesh>-hosted-*. */
@@ -90,7 +99,7 @@ function colocated(snapshot: Snapshot, ctx: CheckContext): Expectation {
 
 function hostedLb(snapshot: Snapshot, ctx: CheckContext, cpName: string): Expectation {
   const why = `the istiod-remote address of ${ctx.cluster.name}`;
-  const services = listPeer(ctx, cpName, 'services', why);
+  const services = listPeer(ctx, cpName, 'services', why, SYSTEM_NS);
   if (!services.ok) return { ok: false, result: services.result };
   const name = hostedLbName(ctx.cluster.mesh);
   const lb = services.value.find((s) => s.metadata.namespace === SYSTEM_NS && s.metadata.name === name);
@@ -113,14 +122,17 @@ function hostedLb(snapshot: Snapshot, ctx: CheckContext, cpName: string): Expect
       hostnames: ext.lbHostnames,
       description: `the LoadBalancer ${ips.length > 0 ? 'IP' : 'hostname'} ${shown} of ${name} in ${cpName}`,
       evidence: [evidenceOf(cpName, lb, 'status.loadBalancer.ingress[0]', [...ips, ...ext.lbHostnames].join(','))],
-      books: [ownBook(snapshot), peerBook(ctx, cpName, services.value)],
+      books: [ownBook(snapshot), peerBook(ctx, cpName)],
     },
   };
 }
 
 function eastWest(snapshot: Snapshot, ctx: CheckContext, cpName: string): Expectation {
   const why = `the istiod-remote address of ${ctx.cluster.name}`;
-  const services = listPeer(ctx, cpName, 'services', why);
+  // East-west gateways usually live in istio-system; look elsewhere only when none is there.
+  const system = listPeer(ctx, cpName, 'services', why, SYSTEM_NS);
+  if (!system.ok) return { ok: false, result: system.result };
+  const services = system.value.some(isEastWestService) ? system : listPeer(ctx, cpName, 'services', why);
   if (!services.ok) return { ok: false, result: services.result };
   const gateways = services.value.filter(isEastWestService);
   if (gateways.length === 0) {
@@ -143,7 +155,7 @@ function eastWest(snapshot: Snapshot, ctx: CheckContext, cpName: string): Expect
       hostnames,
       description: `the external address ${ips[0] ?? hostnames[0]} of east-west gateway ${first.metadata.namespace}/${first.metadata.name} in ${cpName}`,
       evidence: withAddress.map((g) => evidenceOf(cpName, g.svc, 'status.loadBalancer.ingress', [...g.ext.lbIps, ...g.ext.externalIps, ...g.ext.lbHostnames].join(',') || '[]')),
-      books: [ownBook(snapshot), peerBook(ctx, cpName, services.value)],
+      books: [ownBook(snapshot), peerBook(ctx, cpName)],
     },
   };
 }

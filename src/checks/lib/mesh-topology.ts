@@ -62,14 +62,15 @@ export function hostedIstiodPrefix(meshId: string): string {
 export type PeerRead<T> = { ok: true; value: T } | { ok: false; result: CheckResult };
 
 /**
- * Lists one kind from a peer snapshot. A peer that was not read, or whose kind failed, becomes an
+ * Lists one kind from a peer snapshot (in one namespace when given: a peer's first read covers
+ * istio-system only, and asking for more costs a full read of that kind, see engine/peers.ts). A peer that was not read, or whose kind failed, becomes an
  * `error` result naming it: a cross-cluster check must never pass on data it could not see.
  */
-export function listPeer(ctx: CheckContext, peer: string, kind: SnapshotKind, why: string): PeerRead<K8sObject[]> {
+export function listPeer(ctx: CheckContext, peer: string, kind: SnapshotKind, why: string, namespace?: string): PeerRead<K8sObject[]> {
   const snapshot = ctx.peers.get(peer);
   if (!snapshot) return { ok: false, result: peerNotRead(peer, why) };
   try {
-    return { ok: true, value: snapshot.list(kind) };
+    return { ok: true, value: namespace === undefined ? snapshot.list(kind) : snapshot.listIn(kind, namespace) };
   } catch (err) {
     if (err instanceof ReadFailedError) return { ok: false, result: peerReadFailed(peer, why, err) };
     throw err;
