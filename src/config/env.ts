@@ -18,6 +18,13 @@ const positiveInt = (fallback: number) =>
     .transform(Number)
     .default(fallback);
 
+const nonNegativeInt = (fallback: number) =>
+  z
+    .string()
+    .regex(/^(0|[1-9][0-9]*)$/, 'must be 0 or a positive integer')
+    .transform(Number)
+    .default(fallback);
+
 /** Optional positive integer: unset or empty leaves the library's own default in place. */
 const optionalPositiveInt = z
   .string()
@@ -37,6 +44,7 @@ const CLUSTER_ACCESS = {
   MESH_MEDIC_K8S_TIMEOUT_MS: positiveInt(10_000),
   MESH_MEDIC_K8S_CONCURRENCY: positiveInt(6),
   MESH_MEDIC_K8S_CALL_BUDGET: positiveInt(2_000),
+  MESH_MEDIC_PEER_CACHE_SECONDS: nonNegativeInt(15),
 };
 
 const TERMINAL = {
@@ -142,6 +150,8 @@ export interface K8sAccessConfig {
   concurrency: number;
   /** API calls one diagnosis may make across all clusters it reads. */
   callBudget: number;
+  /** How long a worker reuses its first, scoped read of a peer cluster across diagnoses (0: never). */
+  peerCacheMs?: number;
 }
 
 export interface AppConfig {
@@ -152,7 +162,7 @@ export interface AppConfig {
   color?: boolean;
 }
 
-export const DEFAULT_K8S_CONFIG: K8sAccessConfig = { timeoutMs: 10_000, concurrency: 6, callBudget: 2_000 };
+export const DEFAULT_K8S_CONFIG: K8sAccessConfig = { timeoutMs: 10_000, concurrency: 6, callBudget: 2_000, peerCacheMs: 15_000 };
 
 export function readEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
   return appConfig(parseEnv(env));
@@ -191,6 +201,7 @@ function appConfig(e: ParsedEnv): AppConfig {
       timeoutMs: e.MESH_MEDIC_K8S_TIMEOUT_MS,
       concurrency: e.MESH_MEDIC_K8S_CONCURRENCY,
       callBudget: e.MESH_MEDIC_K8S_CALL_BUDGET,
+      peerCacheMs: e.MESH_MEDIC_PEER_CACHE_SECONDS * 1000,
     },
     color: colorPreference(e.NO_COLOR, e.FORCE_COLOR),
   };

@@ -9,6 +9,7 @@ import type { Finding } from '../domain/finding.ts';
 import { CallBudget, type CallCharge } from '../k8s/call-budget.ts';
 import { failedSnapshot, type SnapshotSource } from '../k8s/snapshot-source.ts';
 import type { Snapshot } from '../k8s/snapshot.ts';
+import type { PeerSnapshotCache } from './peer-cache.ts';
 import { collectDemand, loadPeers, type PeerDemand, peersOf, resetDemand, widenPeers } from './peers.ts';
 import { CLUSTER_ACCESS_CHECK, notRunSummary, unreachableReason } from './reachability.ts';
 import { type DiagnosisProgress, type DiagnosisReport, sortFindings } from './report.ts';
@@ -25,6 +26,8 @@ export interface DiagnoseOptions {
   /** The catalog; default: CHECKS. */
   checks?: readonly Check[];
   now?: Date;
+  /** Shares peers' first, scoped reads between diagnoses for a short while (workers); none: read every time. */
+  peerCache?: PeerSnapshotCache;
   /** Called after each check; awaited, so a slow consumer slows the diagnosis rather than piling up. */
   onProgress?: (progress: DiagnosisProgress) => void | Promise<void>;
 }
@@ -92,7 +95,7 @@ async function readClusters(
     opts.source
       .load(cluster, { kinds: reads.kinds, logs: reads.logs, budget })
       .catch((err: unknown) => failedSnapshot(cluster.name, { kinds: reads.kinds }, err)),
-    loadPeers(opts.source, peerList, reads.peerKinds, budget),
+    loadPeers(opts.source, peerList, reads.peerKinds, budget, opts.peerCache),
   ]);
   return { snapshot, peers, budget };
 }

@@ -12,6 +12,7 @@ import type { RegisteredCluster, Registry } from '../domain/cluster.ts';
 import type { CallCharge } from '../k8s/call-budget.ts';
 import { type KindScopes, Snapshot, type SnapshotKind } from '../k8s/snapshot.ts';
 import { failedSnapshot, type SnapshotSource } from '../k8s/snapshot-source.ts';
+import type { PeerSnapshotCache } from './peer-cache.ts';
 
 /** What a diagnosis first reads of each peer's pods and services. */
 export const PEER_SCOPES: KindScopes = { pods: ['istio-system'], services: ['istio-system'] };
@@ -32,12 +33,14 @@ export async function loadPeers(
   peers: readonly RegisteredCluster[],
   kinds: readonly SnapshotKind[],
   budget: CallCharge,
-  scopes: KindScopes = PEER_SCOPES,
+  cache?: PeerSnapshotCache,
 ): Promise<Map<string, Snapshot>> {
+  const scopes = PEER_SCOPES;
+  const read = (peer: RegisteredCluster) => source.load(peer, { kinds, logs: false, budget, scopes });
   const loaded = await Promise.all(
     peers.map(async (peer) => {
       try {
-        return await source.load(peer, { kinds, logs: false, budget, scopes });
+        return await (cache ? cache.get(peer, kinds, scopes, () => read(peer)) : read(peer));
       } catch (err) {
         return failedSnapshot(peer.name, { kinds }, err);
       }

@@ -121,6 +121,7 @@ export class DiagnosisRun {
         cluster: this.data.cluster,
         checkIds: this.data.checks,
         source,
+        ...(this.deps.peerCache ? { peerCache: this.deps.peerCache } : {}),
         onProgress,
         ...this.checkOrder(),
       });

@@ -27,6 +27,7 @@ import { createDiagnoseProcessor } from './diagnose-processor.ts';
 import { startRemediateWorker } from './remediate-processor.ts';
 import { countedSource, timedChecks } from './instrument.ts';
 import type { ProcessorStep } from './types.ts';
+import { PeerSnapshotCache } from '../engine/peer-cache.ts';
 
 export interface WorkerOptions {
   logger: Logger;
@@ -67,13 +68,24 @@ export function startDiagnoseWorker(settings: BotSettings, opts: WorkerOptions):
   const metrics = opts.metrics;
   // Fix proposals in reports, and the remediate queue's worker (issue 5).
   const remediation = createRemediationServices(redis, logger, { settings: approvalSettingsFrom(settings), k8s: settings.k8s });
-  const remediate = startRemediateWorker(settings, { redis, services: remediation, slack, logger, ...(opts.cwd ? { cwd: opts.cwd } : {}), ...(opts.metrics ? { metrics: opts.metrics } : {}) });
+  // Peer reads this worker's diagnoses share for a short while; a fix applied here invalidates its cluster's.
+  const peerCache = new PeerSnapshotCache(settings.k8s.peerCacheMs ?? 0);
+  const remediate = startRemediateWorker(settings, {
+    redis,
+    services: remediation,
+    slack,
+    logger,
+    onApplied: (cluster) => peerCache.forgetCluster(cluster),
+    ...(opts.cwd ? { cwd: opts.cwd } : {}),
+    ...(opts.metrics ? { metrics: opts.metrics } : {}),
+  });
   // Threads of alert-triggered diagnoses: "still firing", resolutions, unknown-cluster notices (issue 6).
   const alerts = startAlertWorker({ redisUrl: settings.redisUrl, slack, logger });
   const sourceFor = opts.sourceFor ?? ((registry: Registry) => liveSnapshotSource(registry, settings.k8s));
   const processor = createDiagnoseProcessor({
     loadRegistry: () => loadRegistry(registryPath),
     sourceFor: metrics ? (registry) => countedSource(sourceFor(registry), metrics) : sourceFor,
+    peerCache,
     slack,
     effects: new EffectsStore(redis),
     saveLastResult: (r) => saveLastResult(redis, r),

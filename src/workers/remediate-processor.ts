@@ -32,6 +32,8 @@ export interface RemediateProcessorDeps {
   logger: Logger;
   /** Counts finished remediations (mesh_medic_remediations_total). */
   onOutcome?: (o: { remediation: string; outcome: string }) => void;
+  /** Called with the cluster a fix changed (this worker forgets what it read of it as a peer). */
+  onApplied?: (cluster: string) => void;
 }
 
 export interface RemediateJobHandle {
@@ -61,6 +63,7 @@ export function createRemediateProcessor(deps: RemediateProcessorDeps) {
       throw new UnrecoverableError(outcome.reason);
     }
     await report(deps, data, registry, outcome);
+    if (outcome.outcome === 'applied') deps.onApplied?.(outcome.proposal.cluster);
     if (!outcome.repeated) deps.onOutcome?.({ remediation: outcome.proposal.plan.remediation, outcome: outcome.outcome });
     if (outcome.outcome !== 'applied') throw new UnrecoverableError(outcome.result.reason ?? outcome.outcome);
     const verification = outcome.result.verification?.status;
@@ -119,7 +122,16 @@ export interface RunningRemediateWorker {
 /** The BullMQ worker of the remediate queue, on the worker process's own connection. */
 export function startRemediateWorker(
   settings: BotSettings,
-  opts: { redis: Redis; services: RemediationServices; slack: SlackPoster; logger: Logger; cwd?: string; concurrency?: number; metrics?: Metrics },
+  opts: {
+    redis: Redis;
+    services: RemediationServices;
+    slack: SlackPoster;
+    logger: Logger;
+    cwd?: string;
+    concurrency?: number;
+    metrics?: Metrics;
+    onApplied?: (cluster: string) => void;
+  },
 ): RunningRemediateWorker {
   const registryPath = resolve(opts.cwd ?? '.', settings.clustersPath);
   const processor = createRemediateProcessor({
@@ -128,6 +140,7 @@ export function startRemediateWorker(
     slack: opts.slack,
     logger: opts.logger.child({ component: 'remediate' }),
     onOutcome: (o) => opts.metrics?.remediations.inc(o),
+    ...(opts.onApplied ? { onApplied: opts.onApplied } : {}),
   });
   const worker = new Worker<unknown, RemediateJobResult>(REMEDIATE_QUEUE, (job: Job) => processor(job), {
     connection: opts.redis,

@@ -12,6 +12,7 @@ import type { Logger } from '../server/logger.ts';
 import type { SlackPoster } from '../slack/notify.ts';
 import type { PlaybookLookup, SlackMessage } from '../slack/render/index.ts';
 import type { DiagnoseJob } from '../queue/jobs.ts';
+import type { PeerSnapshotCache } from '../engine/peer-cache.ts';
 
 /** Steps after which a rerun of the job must not repeat what was done. */
 export type ProcessorStep = 'parent-posted' | 'diagnosed' | 'report-part-posted' | 'finished';
@@ -21,6 +22,8 @@ export interface DiagnoseProcessorDeps {
   loadRegistry: () => Registry;
   /** A snapshot source for one job; closed when the job ends. */
   sourceFor: (registry: Registry) => SnapshotSource;
+  /** Peer reads shared by this worker's diagnoses for a short while (MESH_MEDIC_PEER_CACHE_SECONDS). */
+  peerCache?: PeerSnapshotCache;
   slack: SlackPoster;
   effects: EffectsStore;
   saveLastResult: (result: LastResult) => Promise<void>;

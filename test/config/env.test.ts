@@ -5,7 +5,7 @@ describe('readEnv', () => {
   it('applies defaults when nothing is set', () => {
     expect(readEnv({})).toEqual({
       clustersPath: undefined,
-      k8s: { timeoutMs: 10_000, concurrency: 6, callBudget: 2_000 },
+      k8s: { timeoutMs: 10_000, concurrency: 6, callBudget: 2_000, peerCacheMs: 15_000 },
       color: undefined,
     });
   });
@@ -16,9 +16,12 @@ describe('readEnv', () => {
       MESH_MEDIC_K8S_TIMEOUT_MS: '500',
       MESH_MEDIC_K8S_CONCURRENCY: '2',
       MESH_MEDIC_K8S_CALL_BUDGET: '50',
+      MESH_MEDIC_PEER_CACHE_SECONDS: '0',
     });
     expect(config.clustersPath).toBe('/etc/mesh/clusters.yaml');
-    expect(config.k8s).toEqual({ timeoutMs: 500, concurrency: 2, callBudget: 50 });
+    expect(config.k8s).toEqual({ timeoutMs: 500, concurrency: 2, callBudget: 50, peerCacheMs: 0 });
+    expect(readEnv({ MESH_MEDIC_PEER_CACHE_SECONDS: '30' }).k8s.peerCacheMs).toBe(30_000);
+    expect(() => readEnv({ MESH_MEDIC_PEER_CACHE_SECONDS: '-1' })).toThrow(/MESH_MEDIC_PEER_CACHE_SECONDS: must be 0 or a positive integer/);
   });
 
   it('names every malformed variable in one error', () => {
