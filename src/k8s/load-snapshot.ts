@@ -5,7 +5,7 @@
 import { isMeshMedicError } from '../domain/errors.ts';
 import type { K8sObject } from '../domain/k8s-object.ts';
 import { K8sApiError } from './api-errors.ts';
-import { applyReadPlan, splitLines } from './build-snapshot.ts';
+import { splitLines } from './build-snapshot.ts';
 import { type CallCharge, CallMeter } from './call-budget.ts';
 import type { K8sClient } from './client.ts';
 import { LOG_TAIL_LINES, type LogTarget, selectLogTargets } from './log-targets.ts';
@@ -78,8 +78,11 @@ export async function loadSnapshot(client: K8sClient, req: LoadSnapshotRequest):
 async function loadKind(lc: ListContext, kind: SnapshotKind, scope: readonly string[] | undefined): Promise<KindResult> {
   const type = typeOf(kind);
   try {
-    const lists = await Promise.all(queriesFor(kind, scope).map((q) => listAll(lc, kind, type, q)));
-    const items = applyReadPlan(kind, dedupe(lists.flat()), scope);
+    const queries = queriesFor(kind, scope);
+    const lists = await Promise.all(queries.map((q) => listAll(lc, kind, type, q)));
+    // The server applied each query's filters and items were projected as they were parsed; only
+    // overlapping queries (istio-system's root ConfigMap matches both of its kind's) repeat objects.
+    const items = lists.length === 1 ? lists[0]! : dedupe(lists.flat());
     // Secrets are reduced to fingerprints and keys here; the raw objects go out of scope at once.
     return kind === 'secrets' ? { kind, secrets: items.map(summarizeSecret) } : { kind, objects: items };
   } catch (err) {
