@@ -2,30 +2,15 @@
 // served by the sandbox API server) is diagnosed directly — `diagnose()` in a process of its own,
 // as benchmark 2 does — and through the pipeline a person uses: enqueue (the bot's producer) →
 // BullMQ → `mesh-medic worker` (its own process) → parent message, progress, report in the
-// thread, verdict, all on the fake Slack Web API. The difference, and where it goes, is the
-// queue's and Slack's share. Also gives benchmark 2's "first progress" and "report in thread"
-// columns at this size.
+// thread, verdict, all on the fake Slack Web API (bench/lib/queued-diagnosis.ts, which benchmark 2
+// also uses for its "first progress" and "report in thread" columns). The difference, and where it
+// goes, is the queue's and Slack's share.
 
-import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import type { RunnerInit, RunnerRun } from './children/diagnose-runner.ts';
 import type { SandboxStarted } from './children/sandbox-server.ts';
 import { startChild } from './lib/child.ts';
-import {
-  BENCH_CHANNEL,
-  BENCH_USER,
-  clearRound,
-  isParentPost,
-  isProgress,
-  isReportPart,
-  isVerdict,
-  type Pipeline,
-  recordSlack,
-  type SlackCall,
-  spawnMeshMedic,
-  startPipeline,
-  until,
-} from './lib/pipeline.ts';
+import { measureQueued, type QueuedRun, queuedMetrics } from './lib/queued-diagnosis.ts';
 import { medianP99, table } from './lib/report.ts';
 import { round, summarize } from './lib/stats.ts';
 import type { BenchCase, BenchContext, Benchmark, BenchOutcome, BenchResult } from './lib/types.ts';
@@ -40,20 +25,6 @@ const QUICK: Params = { pods: 200, runs: 2 };
 const WARMUP = 1;
 
 const child = (name: string) => fileURLToPath(new URL(`./children/${name}`, import.meta.url));
-
-/** One run through the queue, in ms from just before the enqueue call. */
-export interface QueuedRun {
-  enqueueMs: number;
-  /** BullMQ's own timestamps (Date.now() in producer and worker), relative to the enqueue call. */
-  pickedUpMs: number;
-  parentPostedMs: number;
-  firstProgressMs: number | null;
-  firstReportPartMs: number;
-  reportInThreadMs: number;
-  verdictMs: number;
-  reportParts: number;
-  progressUpdates: number;
-}
 
 async function directRuns(ctx: BenchContext, registryPath: string, cluster: string, runs: number): Promise<{ init: RunnerInit; runs: RunnerRun[] }> {
   const runner = startChild(child('diagnose-runner.ts'), { cwd: ctx.root });
@@ -71,46 +42,6 @@ async function directRuns(ctx: BenchContext, registryPath: string, cluster: stri
   }
 }
 
-/**
- * A new channel per run: the worker paces posts to about one per second per channel (Slack's
- * limit), and back-to-back runs in one channel would wait out the previous run's posts.
- */
-async function queuedOnce(p: Pipeline, cluster: string, run: number): Promise<QueuedRun> {
-  await clearRound(p);
-  const rec = recordSlack(p);
-  try {
-    const wall0 = Date.now();
-    const t0 = performance.now();
-    const outcome = await p.producer.enqueue({ cluster, checks: [], channel: `${BENCH_CHANNEL}${run}`, requestedBy: BENCH_USER, trigger: 'slack' });
-    const enqueueMs = performance.now() - t0;
-    const verdict = await until('the verdict in the parent message', () => rec.calls.find(isVerdict), 300_000);
-    const job = await until('the finished job', async () => {
-      const j = await p.queue.getJob(outcome.jobId);
-      return j?.finishedOn ? j : undefined;
-    }, 30_000);
-    return timeline(rec.calls, t0, enqueueMs, (job.processedOn ?? wall0) - wall0, verdict);
-  } finally {
-    rec.stop();
-  }
-}
-
-function timeline(calls: SlackCall[], t0: number, enqueueMs: number, pickedUpMs: number, verdict: SlackCall): QueuedRun {
-  const rel = (c: SlackCall | undefined) => (c ? c.at - t0 : Number.NaN);
-  const parts = calls.filter(isReportPart);
-  const progress = calls.filter(isProgress);
-  return {
-    enqueueMs,
-    pickedUpMs,
-    parentPostedMs: rel(calls.find(isParentPost)),
-    firstProgressMs: progress.length > 0 ? rel(progress[0]) : null,
-    firstReportPartMs: rel(parts[0]),
-    reportInThreadMs: rel(parts.at(-1)),
-    verdictMs: rel(verdict),
-    reportParts: parts.length,
-    progressUpdates: progress.length,
-  };
-}
-
 interface Measured {
   started: SandboxStarted;
   init: RunnerInit;
@@ -120,37 +51,23 @@ interface Measured {
 
 async function measure(ctx: BenchContext, prm: Params): Promise<Measured> {
   const sandbox = startChild(child('sandbox-server.ts'), { cwd: ctx.root });
-  let pipeline: Pipeline | undefined;
   try {
     const started = await sandbox.request<SandboxStarted>({ type: 'start', layout: 'single', pods: prm.pods, seed: 1 });
     const cluster = started.clusters[0]?.name;
     if (!cluster) throw new Error('the sandbox serves no cluster');
     ctx.log(`  ${prm.pods} pods: ${started.objects} objects served`);
     const { init, runs: direct } = await directRuns(ctx, started.registryPath, cluster, prm.runs);
-    pipeline = await startPipeline();
-    const worker = await spawnMeshMedic(pipeline, 'worker', { clustersPath: started.registryPath, root: ctx.root, args: ['--concurrency', '1'] });
-    try {
-      const queued: QueuedRun[] = [];
-      for (let i = 0; i < WARMUP + prm.runs; i++) {
-        const q = await queuedOnce(pipeline, cluster, i);
-        ctx.log(`    queued ${i < WARMUP ? 'warm-up' : `${i - WARMUP + 1}/${prm.runs}`}: picked up ${Math.round(q.pickedUpMs)} ms, first progress ${Math.round(q.firstProgressMs ?? -1)} ms, report ${Math.round(q.reportInThreadMs)} ms, verdict ${Math.round(q.verdictMs)} ms`);
-        if (i >= WARMUP) queued.push(q);
-      }
-      return { started, init, direct, queued };
-    } finally {
-      await worker.stop();
-    }
+    const queued = await measureQueued({ registryPath: started.registryPath, cluster, runs: prm.runs, warmup: WARMUP, root: ctx.root, log: ctx.log });
+    return { started, init, direct, queued };
   } finally {
-    await pipeline?.stop();
     await sandbox.stop();
   }
 }
 
 function toCase(m: Measured, prm: Params): BenchCase {
-  const q = (pick: (r: QueuedRun) => number, digits = 1) => summarize(m.queued.map(pick), 'ms', digits);
+  const queued = queuedMetrics(m.queued);
   const direct = summarize(m.direct.map((r) => r.wallMs), 'ms');
-  const verdict = q((r) => r.verdictMs);
-  const progress = m.queued.map((r) => r.firstProgressMs).filter((v): v is number => v !== null);
+  const verdict = queued.verdictMs;
   return {
     name: `${prm.pods.toLocaleString('en-US')} pods: diagnose() directly vs enqueue → worker → verdict in Slack`,
     parameters: { pods: prm.pods, objects: m.started.objects, checks: m.init.runnable },
@@ -158,15 +75,9 @@ function toCase(m: Measured, prm: Params): BenchCase {
     warmup: WARMUP,
     metrics: {
       directMs: direct,
-      enqueueMs: q((r) => r.enqueueMs, 2),
-      pickedUpMs: q((r) => r.pickedUpMs),
-      parentPostedMs: q((r) => r.parentPostedMs),
-      ...(progress.length > 0 ? { firstProgressMs: summarize(progress, 'ms') } : {}),
-      firstReportPartMs: q((r) => r.firstReportPartMs),
-      reportInThreadMs: q((r) => r.reportInThreadMs),
-      verdictMs: verdict,
+      ...queued,
       // What the queue path costs beyond the same diagnosis called directly (medians).
-      reportingMs: q((r) => r.verdictMs - r.firstReportPartMs),
+      reportingMs: summarize(m.queued.map((r) => r.verdictMs - r.firstReportPartMs), 'ms'),
     },
     facts: {
       overheadMs: round(verdict.median - direct.median),
@@ -265,7 +176,7 @@ export const queueOverhead: Benchmark = {
       limits: limits(c),
       notes: [
         'The direct runs and the worker read the same sandbox cluster with a fresh live snapshot source per diagnosis (kubeconfig, TLS, concurrency 6).',
-        'The worker posts progress at most once a second (its default); "first progress" is the first edit after the first check finished, i.e. after the snapshot was read.',
+        'The worker posts progress at most once a second (its default); "first progress" is the first edit of the parent message, pushed when the first check finishes (after the snapshot was read) but sent only when the worker\'s event loop gets a turn, i.e. after the last check (benchmark 2 shows it at every size).',
         'Slack is the fake Web API on 127.0.0.1, so Slack calls cost ~1 ms here instead of ~100 ms.',
         'Each run posts in a channel of its own: the worker paces posts to about one per second per channel after a burst of 3 (Slack\'s limit), which a diagnosis\'s own posts (parent, progress, report, verdict) can still meet; back-to-back runs in one channel would also wait out the previous run\'s posts.',
       ],

@@ -86,7 +86,7 @@ describe('mesh-medic bench --quick --only diagnosis-scale', () => {
 
   it('measures every size with median and p99 over the runs, warm-up excluded', () => {
     const b = results.benchmarks.find((x) => x.id === 'diagnosis-scale')!;
-    expect(b.status).toBe('partial');
+    expect(b.status).toBe('done');
     expect(b.cases.map((c) => c.parameters.pods)).toEqual([100, 400]);
     for (const c of b.cases) {
       expect(c.warmup).toBe(1);
@@ -101,7 +101,25 @@ describe('mesh-medic bench --quick --only diagnosis-scale', () => {
       }
       expect(c.metrics.wallMs!.unit).toBe('ms');
       expect(Number(c.facts.peakRssMB)).toBeGreaterThan(Number(c.facts.baselineRssMB) - 1);
-      expect(c.pending).toEqual({ firstProgressMs: expect.stringMatching(/benchmark 5/), reportInThreadMs: expect.stringMatching(/benchmark 5/) });
+      expect(c.pending).toBeUndefined();
+    }
+  });
+
+  it('times every size through the queue and a worker to the first progress edit, the report in the thread and the verdict', () => {
+    const b = results.benchmarks.find((x) => x.id === 'diagnosis-scale')!;
+    for (const c of b.cases) {
+      const m = (k: string) => c.metrics[k]!.median;
+      for (const name of ['firstProgressMs', 'firstReportPartMs', 'verdictMs']) expect(c.metrics[name]?.n, name).toBe(c.runs);
+      // The order a person sees things in the thread.
+      expect(m('parentPostedMs')).toBeLessThanOrEqual(m('firstProgressMs'));
+      expect(m('firstProgressMs')).toBeLessThanOrEqual(m('firstReportPartMs'));
+      expect(m('firstReportPartMs')).toBeLessThanOrEqual(m('verdictMs'));
+      expect(Number(c.facts.reportParts)).toBeGreaterThan(0);
+      // The worker's diagnosis reads what the direct one reads.
+      expect(c.facts.workerApiCallsMatch).toBe(true);
+    }
+    for (const what of ['time to the first progress update', 'time to the report in the Slack thread']) {
+      expect(b.targets.find((t) => t.what.startsWith(what))).toMatchObject({ measured: expect.stringMatching(/^100: [\d.]+ \/ [\d.]+ ms, 400: /), met: true });
     }
   });
 
@@ -120,12 +138,14 @@ describe('mesh-medic bench --quick --only diagnosis-scale', () => {
     expect(calls.met).toBe(true);
   });
 
-  it('writes RESULTS.md with the machine, a row per size, and pending benchmarks and columns marked', () => {
+  it('writes RESULTS.md with the machine, a row per size with its Slack columns, and pending benchmarks marked', () => {
     expect(markdown).toContain(`${cpus().length} × ${cpus()[0]?.model.trim()}`);
     expect(markdown).toContain('## 2. Single-cluster diagnosis on generated meshes');
     expect(markdown).toMatch(/^\| 100 \| \d+ \| 2 \| [\d.]+ \/ [\d.]+ \|/m);
     expect(markdown).toMatch(/^\| 400 \| \d+ \| 2 \| /m);
-    expect(markdown).toMatch(/\| pending \| pending \|$/m);
+    // The last two columns: first progress and report in the thread, median / p99.
+    expect(markdown).toMatch(/^\| 100 \| .* \| [\d.]+ \/ [\d.]+ \| [\d.]+ \/ [\d.]+ \|$/m);
+    expect(markdown).not.toContain('| pending |');
     expect(markdown).toMatch(/^\| 1 \| Slash-command ack latency .* \| skipped \|/m);
     expect(markdown).toContain('**What limits it.**');
   });
