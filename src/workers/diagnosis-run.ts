@@ -113,6 +113,9 @@ export class DiagnosisRun {
       for (const f of p.findings) counts[f.status] = (counts[f.status] ?? 0) + 1;
       this.done = p.done;
       progress.push({ done: p.done, counts: { ...counts } });
+      // Checks run synchronously: without a turn of the event loop between them, the progress
+      // edit would only leave for Slack together with the report.
+      return new Promise<void>((resolve) => setImmediate(resolve));
     };
     let report: DiagnosisReport;
     try {

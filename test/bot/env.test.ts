@@ -20,7 +20,7 @@ describe('readBotEnv', () => {
       clustersPath: FULL.MESH_MEDIC_CLUSTERS,
       port: 3000,
       approvers: [],
-      k8s: { timeoutMs: 10_000, concurrency: 6, callBudget: 2_000 },
+      k8s: { timeoutMs: 10_000, concurrency: 6, callBudget: 2_000, peerCacheMs: 15_000 },
     });
     const all = readBotEnv({
       ...FULL,
@@ -62,7 +62,7 @@ describe('readBotEnv', () => {
   });
 
   it('leaves the other commands\' configuration as it was', () => {
-    expect(readEnv(FULL).k8s).toEqual({ timeoutMs: 10_000, concurrency: 6, callBudget: 2_000 });
+    expect(readEnv(FULL).k8s).toEqual({ timeoutMs: 10_000, concurrency: 6, callBudget: 2_000, peerCacheMs: 15_000 });
     expect(readEnv(FULL).clustersPath).toBe(FULL.MESH_MEDIC_CLUSTERS);
   });
 });

@@ -16,7 +16,7 @@ describe('readServiceEnv', () => {
       mode: 'sandbox',
       port: 3000,
       approvers: [],
-      k8s: { timeoutMs: 10_000, concurrency: 6, callBudget: 2_000 },
+      k8s: { timeoutMs: 10_000, concurrency: 6, callBudget: 2_000, peerCacheMs: 15_000 },
       logLevel: 'info',
       searchPath: '/usr/bin:/bin',
     });
