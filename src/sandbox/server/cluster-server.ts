@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { handleAdmin } from './admin.ts';
 import { handleApiRequest } from './api-handler.ts';
+import { byteLength, writeBody } from './body-writer.ts';
 import { type ApiResponse, type ClusterContext, jsonResponse } from './context.ts';
 import type { FaultController, FaultTarget } from './faults.ts';
 import { parseRequest, type RequestInfo } from './request-info.ts';
@@ -94,19 +95,16 @@ function faultError(info: RequestInfo, status: number, message: string | undefin
 function send(res: ServerResponse, method: string | undefined, r: ApiResponse): void {
   if (res.destroyed || res.headersSent) return;
   const chunks = typeof r.body === 'string' ? [r.body] : r.body;
+  const length = chunks.reduce((n, c) => n + byteLength(c), 0);
   const headers: Record<string, string | number> = {
     'Content-Type': r.contentType,
-    'Content-Length': chunks.reduce((n, c) => n + Buffer.byteLength(c, 'utf8'), 0),
+    'Content-Length': length,
     'Cache-Control': 'no-cache, private',
   };
   if (r.status === 429 || r.status === 503) headers['Retry-After'] = 1;
   res.writeHead(r.status, headers);
   if (method === 'HEAD') return void res.end();
-  // Pieces are written as they are: no joined copy, and no Buffer per response (Buffers are
-  // external memory, whose growth makes V8 run full collections of this server's large heap).
-  res.cork();
-  for (const c of chunks) res.write(c, 'utf8');
-  res.end();
+  writeBody(res, chunks, length);
 }
 
 export class ClusterServer {

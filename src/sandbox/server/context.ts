@@ -27,9 +27,12 @@ export interface ApiRequest {
 export interface ApiResponse {
   status: number;
   contentType: string;
-  /** Text, or text in pieces written one after the other (large lists: see rest-read.ts). */
-  body: string | readonly string[];
+  /** Text, or pieces written one after the other (large lists: cached bytes, see json-bytes.ts). */
+  body: string | readonly BodyChunk[];
 }
+
+/** A piece of a response body: text (UTF-8) or bytes. */
+export type BodyChunk = string | Buffer;
 
 export function jsonResponse(status: number, value: unknown): ApiResponse {
   return { status, contentType: 'application/json', body: JSON.stringify(value) };

@@ -2,12 +2,15 @@
 // Objects are stored once and served under any version their type lists: only `apiVersion` differs.
 
 import type { K8sObject } from '../../domain/k8s-object.ts';
-import { type ApiRequest, type ApiResponse, apiVersionOf, type ClusterContext, jsonResponse } from './context.ts';
+import { type ApiRequest, type ApiResponse, apiVersionOf, type BodyChunk, type ClusterContext, jsonResponse } from './context.ts';
 import { compileFieldSelector, parseFieldSelector } from './field-selector.ts';
+import { joinAdjacent, objectBytes } from './json-bytes.ts';
 import { matchesLabels, parseLabelSelector } from './label-selector.ts';
 import { paginate } from './pagination.ts';
 import { badRequest, notAcceptable, notFound } from './status.ts';
 import { type IncludeObject, tableVersionAccepted, toTable } from './table.ts';
+
+export { asServed } from './json-bytes.ts';
 
 /** 406 when the client accepts neither JSON nor anything (protobuf-only clients). */
 export function checkAcceptsJson(accept: string | undefined): void {
@@ -24,11 +27,6 @@ function includeObject(query: URLSearchParams): IncludeObject {
   if (v === null || v === '') return 'Metadata';
   if (v === 'None' || v === 'Metadata' || v === 'Object') return v;
   throw badRequest(`includeObject: Unsupported value: "${v}": supported values: "None", "Metadata", "Object"`);
-}
-
-/** The object as served under the requested version (a shallow copy only when the version differs). */
-export function asServed(obj: K8sObject, apiVersion: string): K8sObject {
-  return obj.apiVersion === apiVersion ? obj : { ...obj, apiVersion };
 }
 
 function subjectOf(req: ApiRequest, name: string) {
@@ -67,7 +65,7 @@ export function handleGet(ctx: ClusterContext, req: ApiRequest): ApiResponse {
   const table = respondObjects(ctx, req, [obj], {}, true);
   if (table) return table;
   checkAcceptsJson(req.headers.accept);
-  return jsonResponse(200, asServed(obj, apiVersionOf(req.type.group, req.info.version)));
+  return { status: 200, contentType: 'application/json', body: [objectBytes(obj, apiVersionOf(req.type.group, req.info.version))] };
 }
 
 /** Label + field selector of a list request as one predicate (undefined when there is none). */
@@ -89,33 +87,13 @@ function parseLimit(query: URLSearchParams): number | undefined {
 }
 
 /**
- * JSON of stored objects, serialized once per object. Stored objects are never mutated (store.ts:
- * a write stores a new object), so an object's JSON never changes; like kube-apiserver's watch
- * cache, repeated lists then cost no serialization, and a 500-pod page never becomes one large
- * string on this server's heap (its pieces are written one after the other).
+ * Exactly JSON.stringify({ kind, apiVersion, metadata, items }), in pieces: the items are the
+ * objects' cached bytes (json-bytes.ts), so a page costs no serialization and no copy.
  */
-const serialized = new WeakMap<K8sObject, string>();
-
-function objectJson(obj: K8sObject, apiVersion: string): string {
-  if (obj.apiVersion !== apiVersion) return JSON.stringify(asServed(obj, apiVersion));
-  let json = serialized.get(obj);
-  if (json === undefined) {
-    json = JSON.stringify(obj);
-    serialized.set(obj, json);
-  }
-  return json;
-}
-
-/** Exactly JSON.stringify({ kind, apiVersion, metadata, items }), in pieces. */
-function listJson(kind: string, apiVersion: string, metadata: Record<string, unknown>, items: readonly K8sObject[]): string[] {
+function listJson(kind: string, apiVersion: string, metadata: Record<string, unknown>, items: readonly K8sObject[]): BodyChunk[] {
   const head = JSON.stringify({ kind, apiVersion, metadata, items: [] });
-  const chunks = [head.slice(0, -2)];
-  items.forEach((o, i) => {
-    if (i > 0) chunks.push(',');
-    chunks.push(objectJson(o, apiVersion));
-  });
-  chunks.push(']}');
-  return chunks;
+  const elements = joinAdjacent(items.map((o) => objectBytes(o, apiVersion)));
+  return [head.slice(0, -2), ...elements, ']}'];
 }
 
 export function handleList(ctx: ClusterContext, req: ApiRequest): ApiResponse {
