@@ -34,11 +34,6 @@ export async function send(agent: Agent, r: Prepared): Promise<Answered> {
   }
 }
 
-/** Every request at once. */
-export function burst(agent: Agent, requests: readonly Prepared[]): Promise<Answered[]> {
-  return Promise.all(requests.map((r) => send(agent, r)));
-}
-
 /** Request i is sent at start + i × intervalMs, whatever the earlier ones are doing. */
 export async function paced(agent: Agent, requests: readonly Prepared[], intervalMs: number): Promise<{ answers: Answered[]; spanMs: number }> {
   const start = performance.now();

@@ -97,10 +97,20 @@ export interface SpawnOptions {
 const READY = { bot: /bot listening/, worker: /worker started/ } as const;
 const OUTPUT_TAIL = 20_000;
 
+/**
+ * Opt-in CPU profiles of the spawned bot/worker while investigating: with MESH_MEDIC_BENCH_CPU_PROF
+ * set to a directory, each process writes a .cpuprofile there when it exits. Read here (bench code,
+ * not src/config) because it configures the benchmark, not mesh-medic.
+ */
+function profilingArgs(): string[] {
+  const dir = process.env.MESH_MEDIC_BENCH_CPU_PROF;
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
+}
+
 /** `node bin/mesh-medic.js bot|worker`, waited for until it logs that it serves. */
 export async function spawnMeshMedic(p: Pipeline, command: 'bot' | 'worker', opts: SpawnOptions): Promise<MeshMedicProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['bin/mesh-medic.js', command, '--host', '127.0.0.1', ...(opts.args ?? [])], {
+  const child = spawn(process.execPath, [...profilingArgs(), 'bin/mesh-medic.js', command, '--host', '127.0.0.1', ...(opts.args ?? [])], {
     cwd: opts.root,
     env: {
       PATH: SEARCH_PATH,

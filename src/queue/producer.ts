@@ -6,7 +6,7 @@
 // waiting, running or retrying) makes the join atomic: a second request for a cluster already
 // being diagnosed gets the running job back instead of a new one.
 
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { type JobsOptions, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { FAST_COMMAND_TIMEOUT_MS, withTimeout } from '../redis/connections.ts';
@@ -43,6 +43,8 @@ export interface ProducerOptions {
 
 export class DiagnosisProducer {
   private current: Queue | undefined;
+  /** Cluster → the enqueue this process is waiting for (see enqueue). */
+  private readonly inFlight = new Map<string, Promise<EnqueueOutcome>>();
   private readonly effects: EffectsStore;
   private readonly timeoutMs: number;
   private readonly jobOptions: JobsOptions;
@@ -57,9 +59,29 @@ export class DiagnosisProducer {
     this.jobOptions = { ...DIAGNOSE_JOB_OPTIONS, ...opts.jobOptions };
   }
 
-  /** Queues a diagnosis or joins the running one; throws QueueError('queue-unavailable'). */
+  /**
+   * Queues a diagnosis or joins the running one; throws QueueError('queue-unavailable').
+   *
+   * Requests for a cluster whose enqueue is still in flight from this process join that enqueue
+   * instead of sending their own: Redis would run theirs after it and deduplicate them into the
+   * same job anyway, so the answer is the one they would have got, without a BullMQ add (and a
+   * thread lookup) each. In an incident many people ask for the same cluster at once. Each request
+   * is still validated on its own, and none is told "queued" or "joined" before Redis said so.
+   */
   async enqueue(req: DiagnosisRequest): Promise<EnqueueOutcome> {
     const data = parseDiagnoseJob({ ...req, requestedAt: new Date().toISOString() });
+    const inFlight = this.inFlight.get(data.cluster);
+    if (inFlight) return asJoined(await inFlight);
+    const attempt = this.add(data);
+    this.inFlight.set(data.cluster, attempt);
+    try {
+      return await attempt;
+    } finally {
+      if (this.inFlight.get(data.cluster) === attempt) this.inFlight.delete(data.cluster);
+    }
+  }
+
+  private async add(data: DiagnoseJob): Promise<EnqueueOutcome> {
     const jobId = newJobId(data.cluster);
     const job = await this.withQueue((queue) =>
       queue.add(DIAGNOSE_JOB, data, { ...this.jobOptions, jobId, deduplication: { id: data.cluster } }),
@@ -115,7 +137,16 @@ export class DiagnosisProducer {
   }
 }
 
-/** Unique, readable in `redis-cli`, never purely numeric (BullMQ reserves those), no `:`. */
+/** What a request that joined `outcome`'s enqueue is told: the same job, joined. */
+function asJoined(outcome: EnqueueOutcome): EnqueueOutcome {
+  return outcome.kind === 'joined' ? outcome : { kind: 'joined', jobId: outcome.jobId };
+}
+
+/**
+ * Unique, readable in `redis-cli`, never purely numeric (BullMQ reserves those), no `:`. The 24
+ * random bits come from randomUUID, which draws from a cached entropy pool: randomBytes asks
+ * OpenSSL on every call, a measurable cost when a burst of commands is enqueued.
+ */
 function newJobId(cluster: string): string {
-  return `${cluster}-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
+  return `${cluster}-${Date.now().toString(36)}-${randomUUID().slice(0, 6)}`;
 }

@@ -97,7 +97,7 @@ export async function startBot(settings: BotSettings, opts: BotOptions): Promise
   const { app, eventsListener } = createSlackApp(settings.slack, logger);
   const remediation = createRemediationServices(redis, logger, { settings: approvalSettingsFrom(settings), k8s: settings.k8s });
   let workspaceUrl: string | undefined;
-  registerListeners(app, {
+  const slashCommands = registerListeners(app, {
     registry: () => registry,
     checkIds: CHECKS.map((c) => c.id),
     playbooks: loadPlaybooksOrWarn(logger),
@@ -110,7 +110,7 @@ export async function startBot(settings: BotSettings, opts: BotOptions): Promise
     workspaceUrl: () => workspaceUrl,
     remediation,
   });
-  events = eventsListener;
+  events = eventsListener?.(slashCommands);
   if (socketMode) await app.start();
   workspaceUrl = await fetchWorkspaceUrl(slackClient, logger);
   return {

@@ -2,8 +2,9 @@
 // ready without I/O (help, playbook, refusals) or right after the one bounded enqueue (diagnose);
 // with an empty ack followed by `respond()` when it needs Redis reads (clusters, status).
 
-import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { CommandError, parseMeshCommand } from '../../commands/parse.ts';
+import type { Subcommand } from '../../commands/subcommands.ts';
+import type { SlashCommandArgs } from '../../direct-commands.ts';
 import { type EphemeralSlackMessage, renderError, renderHelp } from '../../render/index.ts';
 import type { ListenerContext } from '../context.ts';
 import { ephemeral } from '../messages.ts';
@@ -13,10 +14,21 @@ import { diagnose } from './diagnose.ts';
 import { playbook } from './playbook.ts';
 import { status } from './status.ts';
 
-type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
+// Help is the same text for every request (it is generated from the subcommand table), so it is
+// rendered once per topic; the ack only serializes it. Acks are never modified after sending.
+const helpAcks = new Map<Subcommand | undefined, EphemeralSlackMessage>();
+
+function helpAck(topic: Subcommand | undefined): EphemeralSlackMessage {
+  let message = helpAcks.get(topic);
+  if (!message) {
+    message = ephemeral(renderHelp(topic));
+    helpAcks.set(topic, message);
+  }
+  return message;
+}
 
 export function meshCommand(ctx: ListenerContext) {
-  return async ({ command, ack, respond }: Args): Promise<void> => {
+  return async ({ command, ack, respond }: SlashCommandArgs): Promise<void> => {
     const parsed = parseMeshCommand(command.text ?? '');
     const count = (subcommand: string, outcome: string) => ctx.metrics?.slashCommands.inc({ subcommand, outcome });
     if (parsed instanceof CommandError) {
@@ -35,7 +47,7 @@ export function meshCommand(ctx: ListenerContext) {
     switch (parsed.command) {
       case 'help':
         count('help', 'ok');
-        await ack(ephemeral(renderHelp(parsed.topic)));
+        await ack(helpAck(parsed.topic));
         return;
       case 'playbook':
         count('playbook', 'ok');
