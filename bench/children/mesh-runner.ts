@@ -25,6 +25,8 @@ export interface MeshInit {
   /** Kinds every shared snapshot holds: what any check reads of its cluster or of a peer. */
   sharedKinds: SnapshotKind[];
   peerKinds: SnapshotKind[];
+  /** What each cluster's own diagnosis reads of it (by its role's checks). */
+  ownReads: Record<string, { kinds: SnapshotKind[]; logs: boolean }>;
   rssMB: number;
 }
 
@@ -66,6 +68,12 @@ function init(registryPath: string): MeshInit {
     clusters: registry.clusters.map((c) => c.name),
     sharedKinds,
     peerKinds: reads.peerKinds,
+    ownReads: Object.fromEntries(
+      registry.clusters.map((c) => {
+        const own = readsOf(selectChecks(CHECKS, c).runnable);
+        return [c.name, { kinds: own.kinds, logs: own.logs }];
+      }),
+    ),
     rssMB: process.memoryUsage().rss / MB,
   };
 }

@@ -9,6 +9,7 @@
 import { performance } from 'node:perf_hooks';
 import type { ClusterSpec } from '../../src/sandbox/cluster-spec.ts';
 import { type Sandbox, startSandbox } from '../../src/sandbox/sandbox.ts';
+import { PEER_SCOPES } from '../../src/engine/peers.ts';
 import { serveParent } from '../lib/child.ts';
 import { hostedMesh } from '../lib/hosted-mesh.ts';
 import { type ReadCost, readCost, singleClusterMesh } from '../lib/mesh.ts';
@@ -17,6 +18,8 @@ export interface ServedCluster {
   name: string;
   objects: number;
   cost: ReadCost;
+  /** What a diagnosis of another cluster first reads of this one, as its peer. */
+  peerCost: ReadCost;
 }
 
 export interface SandboxStarted {
@@ -67,7 +70,7 @@ async function start(msg: Record<string, unknown>): Promise<SandboxStarted> {
   sandbox = await startSandbox(built);
   return {
     registryPath: sandbox.registryPath,
-    clusters: built.clusters.map((c) => ({ name: c.name, objects: c.objects.length, cost: readCost(c.objects) })),
+    clusters: built.clusters.map((c) => ({ name: c.name, objects: c.objects.length, cost: readCost(c.objects), peerCost: readCost(c.objects, PEER_SCOPES) })),
     objects: built.clusters.reduce((n, c) => n + c.objects.length, 0),
     generateMs,
     startMs: performance.now() - t1,

@@ -8,7 +8,7 @@ import { selectLogTargets } from '../../src/k8s/log-targets.ts';
 import { PAGE_SIZE } from '../../src/k8s/load-snapshot.ts';
 import { matchesQuery, queriesFor } from '../../src/k8s/read-plan.ts';
 import { RESOURCE_TYPES, resourceName } from '../../src/k8s/resources.ts';
-import { SNAPSHOT_KINDS, type SnapshotKind } from '../../src/k8s/snapshot.ts';
+import { type KindScopes, SNAPSHOT_KINDS, type SnapshotKind } from '../../src/k8s/snapshot.ts';
 import type { ClusterSpec, ScenarioSpec } from '../../src/sandbox/cluster-spec.ts';
 import { generateApps } from '../../src/sandbox/generator.ts';
 import { loadScenario } from '../../src/sandbox/scenarios.ts';
@@ -69,7 +69,8 @@ export interface ReadCost {
   versionProbes: Partial<Record<SnapshotKind, number>>;
 }
 
-export function readCost(objects: readonly K8sObject[]): ReadCost {
+/** What reading `objects` costs, per kind; with `scopes`, as a diagnosis first reads a peer (engine/peers.ts). */
+export function readCost(objects: readonly K8sObject[], scopes: KindScopes = {}): ReadCost {
   const byKind = new Map<SnapshotKind, K8sObject[]>(SNAPSHOT_KINDS.map((k) => [k, []]));
   for (const o of objects) {
     const kind = snapshotKindOf(o);
@@ -78,7 +79,7 @@ export function readCost(objects: readonly K8sObject[]): ReadCost {
   const cost: ReadCost = { objects: {}, pages: {}, logReads: selectLogTargets(byKind.get('pods') ?? []).length, versionProbes: {} };
   const crds = byKind.get('customresourcedefinitions.apiextensions.k8s.io') ?? [];
   for (const [kind, list] of byKind) {
-    const queries = queriesFor(kind);
+    const queries = queriesFor(kind, scopes[kind]);
     cost.versionProbes[kind] = queries.length * unservedVersionsTried(kind, crds);
     // Objects matched by two queries (istio-system's root-cert ConfigMap) are kept once.
     cost.objects[kind] = list.filter((o) => queries.some((q) => matchesQuery(o, q))).length;

@@ -18,8 +18,10 @@ export function medianP99(s: Summary | undefined): string {
   return s ? `${s.median} / ${s.p99}` : '–';
 }
 
+/** Rows without a threshold ("reported", "measured") say so rather than "met". */
 function metTag(t: Target): string {
-  if (t.met === null) return 'not measured';
+  if (t.met === null) return t.measured === null ? 'not measured' : 'reported';
+  if (/^(reported|measured)\b/.test(t.limit)) return t.met ? 'reported' : '**missed**';
   return t.met ? 'met' : '**missed**';
 }
 

@@ -4,6 +4,7 @@
 // message shows its verdict in the fake Slack (the report is posted in the thread before that).
 
 import { performance } from 'node:perf_hooks';
+import type { SandboxLog } from '../children/sandbox-server.ts';
 import {
   BENCH_USER,
   clearRound,
@@ -28,6 +29,8 @@ export interface WorkerRun {
   jobMs: number[];
   /** Diagnoses enqueued (one per cluster). */
   jobs: number;
+  /** What the sandbox logged during this run (from WorkerPlan.afterRun). */
+  sandbox?: SandboxLog;
 }
 
 export interface WorkerPlan {
@@ -38,6 +41,10 @@ export interface WorkerPlan {
   timeoutMs: number;
   /** Extra environment of the worker processes. */
   env: Record<string, string>;
+  /** Called once the run's workers are up, just before its first enqueue (reset the sandbox log). */
+  beforeRun?: () => Promise<void>;
+  /** Called when the run is over: what the sandbox logged during it. */
+  afterRun?: () => Promise<SandboxLog>;
 }
 
 const finishedUpdate = (c: { method: string; text: string }) => c.method === 'chat.update' && !/^Diagnosing /.test(c.text);
@@ -98,20 +105,24 @@ export async function measureWorkers(
   const out: WorkerRun[] = [];
   try {
     for (const n of plan.workerCounts) {
-      const procs: MeshMedicProcess[] = [];
-      try {
-        for (let i = 0; i < n; i++) {
-          procs.push(
-            await spawnMeshMedic(pipeline, 'worker', { clustersPath: registryPath, root: ctx.root, args: ['--concurrency', String(plan.concurrency)], env: plan.env }),
-          );
-        }
-        for (let r = 0; r < plan.runs; r++) {
+      for (let r = 0; r < plan.runs; r++) {
+        // Fresh worker processes for every run: what one run read of the peers (a worker keeps it
+        // for MESH_MEDIC_PEER_CACHE_SECONDS) must not make the next one cheaper.
+        const procs: MeshMedicProcess[] = [];
+        try {
+          for (let i = 0; i < n; i++) {
+            procs.push(
+              await spawnMeshMedic(pipeline, 'worker', { clustersPath: registryPath, root: ctx.root, args: ['--concurrency', String(plan.concurrency)], env: plan.env }),
+            );
+          }
+          await plan.beforeRun?.();
           const run = await oneRun(pipeline, clusters, n, plan.timeoutMs);
+          run.sandbox = await plan.afterRun?.();
           ctx.log(`    ${n} worker process(es), run ${r + 1}/${plan.runs}: ${Math.round(run.wallMs)} ms for ${run.jobs} diagnoses (first verdict ${Math.round(run.firstVerdictMs)} ms, ${run.failed} failed)`);
           out.push(run);
+        } finally {
+          await Promise.all(procs.map((w) => w.stop()));
         }
-      } finally {
-        await Promise.all(procs.map((w) => w.stop()));
       }
     }
     return out;
