@@ -3,7 +3,8 @@
 // would read each other 600 times. Within the TTL the first, scoped read of a peer (istio-system
 // pods and Services, cacerts, root ConfigMaps) is shared; the diagnosed cluster itself and any
 // wider read a check asks for are always fresh. Failed reads are not kept: the next diagnosis
-// tries again.
+// tries again. Entries are stamped with wall-clock time so that changes recorded by other worker
+// processes (a fix applied elsewhere, queue/cluster-changes.ts) can drop them: forgetChangedSince().
 
 import type { RegisteredCluster } from '../domain/cluster.ts';
 import type { KindScopes, Snapshot, SnapshotKind } from '../k8s/snapshot.ts';
@@ -20,7 +21,7 @@ export class PeerSnapshotCache {
   /** `ttlMs` 0 disables the cache (every call loads). */
   constructor(
     private readonly ttlMs: number,
-    private readonly now: () => number = () => performance.now(),
+    private readonly now: () => number = () => Date.now(),
   ) {}
 
   /** The cached read of `peer` for these kinds and scopes, or `load()`'s (shared with concurrent callers). */
@@ -38,6 +39,14 @@ export class PeerSnapshotCache {
     });
     if (snapshot.data.failures.length > 0) this.forget(key, entry);
     return snapshot;
+  }
+
+  /** Drops reads made before the cluster last changed (time in the same clock as `now`). */
+  forgetChangedSince(changes: ReadonlyMap<string, number>): void {
+    for (const [key, e] of this.entries) {
+      const changed = changes.get(e.cluster);
+      if (changed !== undefined && e.at <= changed) this.entries.delete(key);
+    }
   }
 
   /** Drops every read of one cluster (a fix was applied to it: the next diagnosis must see the change). */

@@ -92,7 +92,20 @@ export class DiagnosisRun {
     return thread;
   }
 
+  /** Drops cached peer reads of clusters a fix changed since (by any worker). */
+  private async refreshPeerCache(registry: Registry): Promise<void> {
+    const { peerCache, peerChanges } = this.deps;
+    if (!peerCache || !peerChanges) return;
+    try {
+      peerCache.forgetChangedSince(await peerChanges(registry.clusters.map((c) => c.name)));
+    } catch (err) {
+      // Redis away: the cache's TTL still bounds how old a peer read can be.
+      this.deps.logger.warn({ code: 'PEER_CHANGES_UNREAD', err: err instanceof Error ? err.message : String(err) }, 'could not read which clusters fixes changed');
+    }
+  }
+
   private async diagnose(registry: Registry, thread: Thread): Promise<DiagnosisReport> {
+    await this.refreshPeerCache(registry);
     const source = this.deps.sourceFor(registry);
     const counts: Partial<Record<Status, number>> = {};
     const progress = new ThrottledSender<{ done: number; counts: Partial<Record<Status, number>> }>(async (p) => {

@@ -28,6 +28,7 @@ import { startRemediateWorker } from './remediate-processor.ts';
 import { countedSource, timedChecks } from './instrument.ts';
 import type { ProcessorStep } from './types.ts';
 import { PeerSnapshotCache } from '../engine/peer-cache.ts';
+import { clusterChanges, markClusterChanged } from '../queue/cluster-changes.ts';
 
 export interface WorkerOptions {
   logger: Logger;
@@ -75,7 +76,13 @@ export function startDiagnoseWorker(settings: BotSettings, opts: WorkerOptions):
     services: remediation,
     slack,
     logger,
-    onApplied: (cluster) => peerCache.forgetCluster(cluster),
+    onApplied: async (cluster) => {
+      peerCache.forgetCluster(cluster);
+      // Other workers drop their copies at their next diagnosis; if Redis is away, their TTL bounds it.
+      await markClusterChanged(redis, cluster).catch((err: unknown) =>
+        logger.warn({ code: 'CLUSTER_CHANGE_NOT_RECORDED', cluster, err: err instanceof Error ? err.message : String(err) }, 'could not record a fixed cluster for other workers'),
+      );
+    },
     ...(opts.cwd ? { cwd: opts.cwd } : {}),
     ...(opts.metrics ? { metrics: opts.metrics } : {}),
   });
@@ -86,6 +93,7 @@ export function startDiagnoseWorker(settings: BotSettings, opts: WorkerOptions):
     loadRegistry: () => loadRegistry(registryPath),
     sourceFor: metrics ? (registry) => countedSource(sourceFor(registry), metrics) : sourceFor,
     peerCache,
+    peerChanges: (clusters) => clusterChanges(redis, clusters),
     slack,
     effects: new EffectsStore(redis),
     saveLastResult: (r) => saveLastResult(redis, r),

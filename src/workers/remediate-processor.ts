@@ -32,8 +32,8 @@ export interface RemediateProcessorDeps {
   logger: Logger;
   /** Counts finished remediations (mesh_medic_remediations_total). */
   onOutcome?: (o: { remediation: string; outcome: string }) => void;
-  /** Called with the cluster a fix changed (this worker forgets what it read of it as a peer). */
-  onApplied?: (cluster: string) => void;
+  /** Called with the cluster a fix changed or may have changed (workers forget what they read of it as a peer). */
+  onApplied?: (cluster: string) => void | Promise<void>;
 }
 
 export interface RemediateJobHandle {
@@ -62,8 +62,10 @@ export function createRemediateProcessor(deps: RemediateProcessorDeps) {
       await postOnce(deps, data, 'outcome-posted', { text: outcome.reason, blocks: renderRefusal(outcome.reason).blocks });
       throw new UnrecoverableError(outcome.reason);
     }
+    // Before the thread hears of it: a diagnosis started on reading "applied" must see the change.
+    // A failed apply may have patched the cluster too (recording it failed); only a refusal did not.
+    if (outcome.outcome !== 'refused') await deps.onApplied?.(outcome.proposal.cluster);
     await report(deps, data, registry, outcome);
-    if (outcome.outcome === 'applied') deps.onApplied?.(outcome.proposal.cluster);
     if (!outcome.repeated) deps.onOutcome?.({ remediation: outcome.proposal.plan.remediation, outcome: outcome.outcome });
     if (outcome.outcome !== 'applied') throw new UnrecoverableError(outcome.result.reason ?? outcome.outcome);
     const verification = outcome.result.verification?.status;
@@ -130,7 +132,7 @@ export function startRemediateWorker(
     cwd?: string;
     concurrency?: number;
     metrics?: Metrics;
-    onApplied?: (cluster: string) => void;
+    onApplied?: (cluster: string) => void | Promise<void>;
   },
 ): RunningRemediateWorker {
   const registryPath = resolve(opts.cwd ?? '.', settings.clustersPath);

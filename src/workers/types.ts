@@ -24,6 +24,8 @@ export interface DiagnoseProcessorDeps {
   sourceFor: (registry: Registry) => SnapshotSource;
   /** Peer reads shared by this worker's diagnoses for a short while (MESH_MEDIC_PEER_CACHE_SECONDS). */
   peerCache?: PeerSnapshotCache;
+  /** When fixes last changed these clusters (any worker): cached peer reads older than that are dropped. */
+  peerChanges?: (clusters: string[]) => Promise<ReadonlyMap<string, number>>;
   slack: SlackPoster;
   effects: EffectsStore;
   saveLastResult: (result: LastResult) => Promise<void>;

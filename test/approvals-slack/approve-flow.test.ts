@@ -6,6 +6,7 @@
 // and `/mesh audit` lists what happened.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLUSTER_CHANGES_KEY } from '../../src/queue/names.ts';
 import { APPROVE_ACTION_ID } from '../../src/slack/render/index.ts';
 import { UNDO_ACTION_ID } from '../../src/slack/render/remediation.ts';
 import {
@@ -87,6 +88,8 @@ describe('approve → confirm with dry run → apply → verified, then undo', (
     expect((await submit(h, modal!, APPROVER)).status).toBe(200);
     const outcome = await h.slack.waitFor(() => threadTexts(h, CHANNEL, posted.threadTs).find((t) => t.includes('Applied')), 30_000);
     expect(outcome).toContain('Applied · verified');
+    // Every worker's next diagnosis re-reads this cluster rather than a peer read cached before the fix.
+    expect(Number(await h.inspect.hget(CLUSTER_CHANGES_KEY, CLUSTER))).toBeGreaterThan(Date.now() - 60_000);
     const after = deployment();
     expect(after.spec.template.metadata.labels).toEqual({ ...before.spec.template.metadata.labels, version: 'v1' });
     expect(after.spec.selector).toEqual(before.spec.selector);

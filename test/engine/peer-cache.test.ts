@@ -101,6 +101,19 @@ describe('PeerSnapshotCache', () => {
     expect(flaky.loads.filter((l) => l.startsWith('west'))).toEqual(['west (scoped)', 'west (scoped)', 'west (scoped)']);
   });
 
+  it('drops reads made before a cluster last changed (a fix applied by another worker)', async () => {
+    let now = 1_000;
+    const source = countingSource(offlineSnapshotSource(specs));
+    const cache = new PeerSnapshotCache(15_000, () => now);
+    await diagnoseEast(source, cache);
+    now = 2_000;
+    cache.forgetChangedSince(new Map([['west', 500], ['east', 1_500]]));
+    await diagnoseEast(source, cache);
+    cache.forgetChangedSince(new Map([['west', 1_500]]));
+    await diagnoseEast(source, cache);
+    expect(source.loads.filter((l) => l.startsWith('west'))).toEqual(['west (scoped)', 'west (scoped)']);
+  });
+
   it('reads every time with a TTL of 0', async () => {
     const source = countingSource(offlineSnapshotSource(specs));
     const cache = new PeerSnapshotCache(0);
