@@ -85,7 +85,7 @@ export class DiagnosisRun {
   /** The job's channel may be a name (clusters.yaml, MESH_MEDIC_CHANNEL): the thread records the ID
    *  Slack posted in, since chat.update and every later step (retries, alert updates) need it. */
   private async postParent(): Promise<Thread> {
-    const thread = await this.deps.slack.postMessage(this.data.channel, this.progressMessage('queued', {}));
+    const thread = await this.deps.slack.postMessage(this.data.channel, this.progressMessage('reading', {}));
     await this.deps.effects.recordParent(this.jobId, thread.channel, thread.ts);
     this.thread = thread;
     await this.deps.afterStep?.('parent-posted', this.jobId);

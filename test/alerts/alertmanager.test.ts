@@ -57,7 +57,7 @@ describe('a group of firing alerts', () => {
     await am.post([gatewayAlert('istio-ingressgateway-a'), gatewayAlert('istio-ingressgateway-b')]);
     const parent = await h.slack.waitFor((s) => s.messages(EAST_CHANNEL).find((m) => !m.thread_ts && /failing check/.test(m.text)), 30_000);
     parentTs = parent.ts;
-    expect(parent.edits[0]?.text).toBe('Diagnosing hosted-east: 21 checks queued');
+    expect(parent.edits[0]?.text).toBe('Diagnosing hosted-east: reading the cluster for 21 checks');
     expect(allText(parent)).toMatch(/hosted-east\*: 3 failing checks \(critical: .*`istiod-remote-endpoints`/);
     expect(allText(parent)).toContain('Requested by Alertmanager: IstioGatewayNotReady (2 firing)');
 

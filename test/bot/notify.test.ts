@@ -39,10 +39,10 @@ describe('SlackNotifier', () => {
   });
 
   it('skips a best-effort edit that is rate limited, and reports it', async () => {
-    const ts = await notifier.post(CHANNEL, message('Diagnosing prod-east: 21 checks queued'));
+    const ts = await notifier.post(CHANNEL, message('Diagnosing prod-east: reading the cluster for 21 checks'));
     slack.rateLimit('chat.update', { retryAfterSeconds: 30 });
     expect(await notifier.update(CHANNEL, ts, message('3/21 checks done'), { bestEffort: true })).toBe(false);
-    expect(slack.messages(CHANNEL)[0]?.text).toBe('Diagnosing prod-east: 21 checks queued');
+    expect(slack.messages(CHANNEL)[0]?.text).toBe('Diagnosing prod-east: reading the cluster for 21 checks');
     expect(failures.map((f) => `${f.method}:${f.slackError}`)).toEqual(['chat.update:ratelimited']);
   });
 

@@ -50,8 +50,8 @@ describe('/mesh diagnose, end to end', () => {
     expect(res.ackText).toContain('Queued a diagnosis of *hosted-east* (21 checks)');
 
     const parent = await finishedParent('hosted-east');
-    // The parent was first "queued", then showed progress, then the verdict.
-    expect(parent.edits[0]?.text).toBe('Diagnosing hosted-east: 21 checks queued');
+    // The parent first said it was reading the cluster, then showed progress, then the verdict.
+    expect(parent.edits[0]?.text).toBe('Diagnosing hosted-east: reading the cluster for 21 checks');
     expect(parent.edits.some((e) => /^Diagnosing hosted-east: \d+\/21 checks done/.test(e.text))).toBe(true);
     expect(allText(parent)).toMatch(/hosted-east\*: 3 failing checks \(critical: .*`istiod-remote-endpoints`/);
     expect(allText(parent)).toContain('Requested by <@U0ONCALL01>');
@@ -95,7 +95,7 @@ describe('/mesh diagnose, end to end', () => {
       const first = await slash(h, 'diagnose hosted-east');
       expect(first.ackText).toContain('Queued a diagnosis of *hosted-east*');
       const running = await h.slack.waitFor((s) =>
-        s.messages(CHANNEL).find((m) => !m.thread_ts && m.text === 'Diagnosing hosted-east: 21 checks queued'),
+        s.messages(CHANNEL).find((m) => !m.thread_ts && m.text === 'Diagnosing hosted-east: reading the cluster for 21 checks'),
       );
 
       const second = await slash(h, 'diagnose hosted-east gateway-readiness', { user: 'U0SECOND02' });

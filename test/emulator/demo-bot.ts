@@ -71,7 +71,7 @@ export async function startDemoBot(opts: { slackApiUrl: string; signingSecret: s
     seen.push(`command:${command.text}:${command.user_id}:${command.channel_id}`);
     commands.push({ ...command });
     await ack(renderQueued(cluster, CHECKS));
-    const queued = renderProgress({ cluster, total: 3, done: 0, counts: {}, startedBy: command.user_id, state: 'queued' });
+    const queued = renderProgress({ cluster, total: 3, done: 0, counts: {}, startedBy: command.user_id, state: 'reading' });
     const parent = await client.chat.postMessage({ channel: command.channel_id, ...queued });
     const findings = demoFindings(cluster);
     const verdict = { failing: [{ check: 'istiod-remote-endpoints', severity: 'critical' as const }] };

@@ -31,7 +31,7 @@ describe('a worker killed mid-diagnosis', () => {
     await first.waitForOutput(/worker started/);
     const ack = await slash(rig, 'diagnose hosted-east');
     expect(ack.ackText).toContain('Queued a diagnosis of *hosted-east* (21 checks)');
-    const parent = await rig.slack.waitFor((s) => s.messages(CHANNEL).find((m) => !m.thread_ts && m.text === 'Diagnosing hosted-east: 21 checks queued'), 20_000);
+    const parent = await rig.slack.waitFor((s) => s.messages(CHANNEL).find((m) => !m.thread_ts && m.text === 'Diagnosing hosted-east: reading the cluster for 21 checks'), 20_000);
     // Killed once the parent is both in Slack and recorded in Redis. (Between those two moments,
     // one Redis round trip, a rerun would post the parent again: a limit documented in effects.ts.)
     const recorded = await recordedParent(rig, 'hosted-east');

@@ -112,9 +112,9 @@ describe('npm start without Slack credentials (sandbox mode)', () => {
 
     const parent = page.locator('#message-list .msg[data-kind="message"]');
     await expect.poll(() => parent.textContent(), WAIT).toMatch(/hosted-east: 3 failing checks \(critical: gateway-readiness, gateway-xds-unreachable, istiod-remote-endpoints\)/);
-    // Seen without a reload: the queued state first, then edits as checks finished.
+    // Seen without a reload: the reading state first, then edits as checks finished.
     const seen = await page.evaluate(() => (window as unknown as { seenParents: string[] }).seenParents);
-    expect(seen[0]).toMatch(/Diagnosing hosted-east: 21 checks queued/);
+    expect(seen[0]).toMatch(/Diagnosing hosted-east: reading the cluster for 21 checks/);
     expect(seen.at(-1)).toMatch(/3 failing checks/);
     expect(await parent.locator('.msg-edited').textContent()).toBe('(edited)');
 

@@ -49,7 +49,7 @@ describe('fake Slack Web API with the real WebClient', () => {
   });
 
   it('keeps a thread with its edits as a person would see it; blocks arrive as a JSON form field', async () => {
-    const parent = await client.chat.postMessage({ channel: CHANNEL, text: 'Diagnosing prod-east: 21 checks queued', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'queued' } }] });
+    const parent = await client.chat.postMessage({ channel: CHANNEL, text: 'Diagnosing prod-east: reading the cluster for 21 checks', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'queued' } }] });
     expect(parent.ts).toBe('1700000000.000100');
     const reply = await client.chat.postMessage({ channel: CHANNEL, thread_ts: parent.ts!, text: 'report' });
     expect(reply.ts).toBe('1700000000.000200');
@@ -61,7 +61,7 @@ describe('fake Slack Web API with the real WebClient', () => {
     expect(thread.map((m) => m.text)).toEqual(['prod-east: 2 failing checks', 'report', 'more']);
     // chat.update without blocks keeps the old ones, as Slack does.
     expect(thread[0]!.blocks).toEqual([{ type: 'section', text: { type: 'mrkdwn', text: 'queued' } }]);
-    expect(thread[0]!.edits.map((e) => e.text)).toEqual(['Diagnosing prod-east: 21 checks queued']);
+    expect(thread[0]!.edits.map((e) => e.text)).toEqual(['Diagnosing prod-east: reading the cluster for 21 checks']);
     const post = slack.calls.find((c) => c.method === 'chat.postMessage')!;
     expect(post.contentType).toBe('form');
     expect(post.args.blocks).toEqual([{ type: 'section', text: { type: 'mrkdwn', text: 'queued' } }]);

@@ -9,9 +9,9 @@ describe('renderProgress', () => {
   const base = { cluster: 'prod-east', total: 21, done: 0, counts: {} };
 
   it('announces a queued diagnosis', () => {
-    const m = renderProgress({ ...base, state: 'queued', startedBy: 'U0ONCALL01' });
-    expect(m.text).toBe('Diagnosing prod-east: 21 checks queued');
-    expect(texts(m)).toEqual([':hourglass_flowing_sand: Diagnosing *prod-east*: 21 checks queued', 'Requested by <@U0ONCALL01>']);
+    const m = renderProgress({ ...base, state: 'reading', startedBy: 'U0ONCALL01' });
+    expect(m.text).toBe('Diagnosing prod-east: reading the cluster for 21 checks');
+    expect(texts(m)).toEqual([':hourglass_flowing_sand: Diagnosing *prod-east*: reading the cluster for 21 checks', 'Requested by <@U0ONCALL01>']);
     expectWithinSlackLimits(m);
   });
 
@@ -46,8 +46,8 @@ describe('renderProgress', () => {
   });
 
   it('mentions only real user ids; any other requester is escaped text', () => {
-    expect(texts(renderProgress({ ...base, state: 'queued', startedBy: 'Alertmanager' }))[1]).toBe('Requested by Alertmanager');
-    expect(texts(renderProgress({ ...base, state: 'queued', startedBy: '<!channel>' }))[1]).toBe('Requested by &lt;!channel&gt;');
+    expect(texts(renderProgress({ ...base, state: 'reading', startedBy: 'Alertmanager' }))[1]).toBe('Requested by Alertmanager');
+    expect(texts(renderProgress({ ...base, state: 'reading', startedBy: '<!channel>' }))[1]).toBe('Requested by &lt;!channel&gt;');
   });
 });
 

@@ -1,5 +1,6 @@
-// The parent message of a diagnosis, posted when it is queued and edited as checks finish:
-// "Diagnosing prod-east: 21 checks queued" -> "12/21 checks done · 2 fail · 1 warn" -> verdict.
+// The parent message of a diagnosis, posted when a worker starts it and edited as checks finish:
+// "Diagnosing prod-east: reading the cluster for 21 checks" -> "12/21 checks done · 2 fail · 1 warn"
+// -> verdict. Reading the cluster is most of a diagnosis (seconds on a large one): say so.
 
 import { type Severity, SEVERITIES, STATUSES, type Status } from '../../domain/finding.ts';
 import { codeSpan, escapeTruncated } from '../mrkdwn.ts';
@@ -7,7 +8,7 @@ import { type Block, context, type SlackMessage, section } from './blocks.ts';
 import { fitItems } from './budget.ts';
 import { SEVERITY_EMOJI } from './finding.ts';
 
-export type ProgressState = 'queued' | 'running' | 'done' | 'failed';
+export type ProgressState = 'reading' | 'running' | 'done' | 'failed';
 
 export interface ProgressVerdict {
   /** Checks that failed, with their severity (the most severe are named in the verdict). */
@@ -68,8 +69,8 @@ function verdictLine(p: ProgressInput): string {
 function mainLine(p: ProgressInput): string {
   const cluster = escapeTruncated(p.cluster, 63);
   switch (p.state) {
-    case 'queued':
-      return `:hourglass_flowing_sand: Diagnosing *${cluster}*: ${plural(p.total, 'check')} queued`;
+    case 'reading':
+      return `:hourglass_flowing_sand: Diagnosing *${cluster}*: reading the cluster for ${plural(p.total, 'check')}`;
     case 'running':
       return `:mag: Diagnosing *${cluster}*\n${bar(p.done, p.total)} ${p.done}/${p.total} checks done${countsSuffix(p.counts)}`;
     case 'done':
@@ -83,8 +84,8 @@ function mainLine(p: ProgressInput): string {
 function fallback(p: ProgressInput): string {
   const c = escapeTruncated(p.cluster, 63);
   switch (p.state) {
-    case 'queued':
-      return `Diagnosing ${c}: ${plural(p.total, 'check')} queued`;
+    case 'reading':
+      return `Diagnosing ${c}: reading the cluster for ${plural(p.total, 'check')}`;
     case 'running':
       return `Diagnosing ${c}: ${p.done}/${p.total} checks done${countsSuffix(p.counts)}`;
     case 'done':
