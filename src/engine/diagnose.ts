@@ -10,7 +10,7 @@ import { CallBudget, type CallCharge } from '../k8s/call-budget.ts';
 import { failedSnapshot, type SnapshotSource } from '../k8s/snapshot-source.ts';
 import type { Snapshot } from '../k8s/snapshot.ts';
 import type { PeerSnapshotCache } from './peer-cache.ts';
-import { collectDemand, loadPeers, type PeerDemand, peersOf, resetDemand, widenPeers } from './peers.ts';
+import { collectDemand, loadPeers, PEER_SCOPES, type PeerDemand, peersOf, resetDemand, widenPeers } from './peers.ts';
 import { CLUSTER_ACCESS_CHECK, notRunSummary, unreachableReason } from './reachability.ts';
 import { type DiagnosisProgress, type DiagnosisReport, sortFindings } from './report.ts';
 import { runCheck, toFinding } from './run-check.ts';
@@ -57,22 +57,32 @@ export async function diagnose(opts: DiagnoseOptions): Promise<DiagnosisReport> 
     const summary = `not applicable to ${cluster.role} clusters (applies to ${check.roles?.join(', ')})`;
     await report(check, [toFinding(check, cluster.name, { status: 'skipped', summary })]);
   }
-  // A check that asked a peer for more than its scoped read is run again once that is read.
-  const demand: PeerDemand = new Map();
-  const deferred: Check[] = [];
+  // A check that asked a peer for more than its scoped read is run again once that is read (and
+  // again if, on the wider data, it asks for yet more: at most once per scoped kind).
+  let demand: PeerDemand = new Map();
+  let pending: Check[] = [];
   for (const check of runnable) {
     if (unreachable && check.id !== CLUSTER_ACCESS_CHECK) {
       await report(check, [toFinding(check, cluster.name, { status: 'error', summary: notRunSummary(unreachable) })]);
       continue;
     }
-    resetDemand(peers);
-    const produced = runCheck(check, snapshot, ctx);
-    if (collectDemand(peers, demand)) deferred.push(check);
-    else await report(check, produced);
+    const produced = runTracked(check, snapshot, ctx, demand);
+    if (produced) await report(check, produced);
+    else pending.push(check);
   }
-  const allPeers = deferred.length > 0 ? await widenPeers(opts.source, opts.registry, peers, demand, budget) : peers;
-  const wideCtx: CheckContext = { ...ctx, peers: allPeers };
-  for (const check of deferred) await report(check, runCheck(check, snapshot, wideCtx));
+  let allPeers = peers;
+  for (let widening = 1; pending.length > 0; widening++) {
+    allPeers = await widenPeers(opts.source, opts.registry, allPeers, demand, budget);
+    const wideCtx: CheckContext = { ...ctx, peers: allPeers };
+    const next: Check[] = [];
+    demand = new Map();
+    for (const check of pending) {
+      const produced = widening < MAX_WIDENINGS ? runTracked(check, snapshot, wideCtx, demand) : runCheck(check, snapshot, wideCtx);
+      if (produced) await report(check, produced);
+      else next.push(check);
+    }
+    pending = next;
+  }
 
   return {
     cluster: cluster.name,
@@ -81,6 +91,16 @@ export async function diagnose(opts: DiagnoseOptions): Promise<DiagnosisReport> 
     apiCalls: snapshot.data.apiCalls + [...allPeers.values()].reduce((n, s) => n + s.data.apiCalls, 0),
     findings: sortFindings(findings),
   };
+}
+
+/** A peer kind is read in full at most once; two kinds are scoped (PEER_SCOPES), so two widenings suffice. */
+const MAX_WIDENINGS = Object.keys(PEER_SCOPES).length;
+
+/** The check's findings, or undefined when it asked a peer for more than was read (added to `demand`). */
+function runTracked(check: Check, snapshot: Snapshot, ctx: CheckContext, demand: PeerDemand): Finding[] | undefined {
+  resetDemand(ctx.peers);
+  const produced = runCheck(check, snapshot, ctx);
+  return collectDemand(ctx.peers, demand) ? undefined : produced;
 }
 
 /** The diagnosed cluster and its peers, each read once, all in parallel, on one call budget. */

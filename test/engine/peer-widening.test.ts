@@ -6,11 +6,11 @@ import { describe, expect, it } from 'vitest';
 import { diagnose } from '../../src/engine/diagnose.ts';
 import { offlineSnapshotSource, type SnapshotSource } from '../../src/k8s/snapshot-source.ts';
 import { Snapshot } from '../../src/k8s/snapshot.ts';
-import { fakeCheck, pod, registryOf, spec } from './fixtures.ts';
+import { fakeCheck, pod, registryOf, service, spec } from './fixtures.ts';
 
 const specs = [
   spec('east', { objects: [pod('default', 'east-app')] }),
-  spec('west', { objects: [pod('default', 'west-app'), pod('istio-system', 'istiod-west')] }),
+  spec('west', { objects: [pod('default', 'west-app'), pod('istio-system', 'istiod-west'), service('default', 'web')] }),
 ];
 const registry = registryOf(specs);
 
@@ -47,6 +47,22 @@ describe('widening a peer read', () => {
     expect(byCheck.get('all-pods-of-west')?.summary).toContain('west');
     expect(byCheck.get('all-pods-of-west')?.summary).toContain('cannot list resource "pods"');
     expect(report.findings).toHaveLength(2);
+  });
+
+  it('widens again when the wider data leads a check to ask for another kind', async () => {
+    // Looks for west's pods only once it has found a Service outside istio-system there.
+    const stepwise = fakeCheck(
+      'stepwise',
+      (_s, ctx) => {
+        const west = ctx.peers.get('west')!;
+        const services = west.list('services').filter((s) => s.metadata.namespace !== 'istio-system');
+        if (services.length === 0) return [{ status: 'skipped', summary: 'no app Service' }];
+        return [{ status: 'pass', summary: `${services.length} Service, ${west.list('pods').length} pods` }];
+      },
+      { reads: [], peerReads: ['pods', 'services'] },
+    );
+    const report = await diagnose({ registry, cluster: 'east', source: offlineSnapshotSource(specs), checks: [stepwise] });
+    expect(report.findings[0]).toMatchObject({ status: 'pass', summary: '1 Service, 2 pods' });
   });
 
   it('runs the check on the full read when it succeeds', async () => {
