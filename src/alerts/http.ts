@@ -3,11 +3,10 @@
 
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readBoundedBytes } from '../server/bounded-body.ts';
 
 /** Alertmanager posts one group per request; even 1,000 alerts with labels fit well below this. */
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
-// Past this much discarded body the client is not an Alertmanager: stop reading, drop the connection.
-const DRAIN_FACTOR = 4;
 
 const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i;
 
@@ -25,34 +24,10 @@ export function hasBearerToken(req: IncomingMessage, expected: string): boolean 
 
 export type BodyRead = { ok: true; body: string } | { ok: false; problem: 'too-large' | 'aborted'; bytes: number };
 
-/**
- * The whole body as UTF-8, or `too-large` once it passes `maxBytes`; a declared Content-Length
- * over the limit is refused at once, before any of it is read. A too-large body is drained (so the
- * client is still reading when its 413 arrives) up to a multiple of the limit, then the connection
- * is dropped.
- */
-export function readBoundedBody(req: IncomingMessage, maxBytes: number): Promise<BodyRead> {
-  const declared = Number(req.headers['content-length']);
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let bytes = 0;
-    let settled = false;
-    const settle = (result: BodyRead) => {
-      if (settled) return;
-      settled = true;
-      resolve(result);
-    };
-    if (Number.isFinite(declared) && declared > maxBytes) settle({ ok: false, problem: 'too-large', bytes: declared });
-    req.on('data', (chunk: Buffer) => {
-      bytes += chunk.length;
-      if (bytes <= maxBytes) chunks.push(chunk);
-      else settle({ ok: false, problem: 'too-large', bytes });
-      if (bytes > maxBytes * DRAIN_FACTOR) req.destroy();
-    });
-    req.once('end', () => settle({ ok: true, body: Buffer.concat(chunks).toString('utf8') }));
-    req.once('close', () => settle({ ok: false, problem: 'aborted', bytes }));
-    req.on('error', (err) => (settled ? undefined : reject(err)));
-  });
+/** The whole body as UTF-8 (see readBoundedBytes for the limit and how a too-large one is refused). */
+export async function readBoundedBody(req: IncomingMessage, maxBytes: number): Promise<BodyRead> {
+  const read = await readBoundedBytes(req, maxBytes);
+  return read.ok ? { ok: true, body: read.body.toString('utf8') } : read;
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {

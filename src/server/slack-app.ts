@@ -11,6 +11,7 @@ import { App, HTTPReceiver } from '@slack/bolt';
 import type { SlackCredentials } from '../config/env.ts';
 import { answerCommandsDirectly, type SlashCommandTable } from '../slack/direct-commands.ts';
 import { checkSlackSignature } from '../slack/signature.ts';
+import { readBoundedBytes } from './bounded-body.ts';
 import { SLACK_EVENTS_PATH } from './http-server.ts';
 import { boltLogger, type Logger } from './logger.ts';
 
@@ -68,9 +69,10 @@ type BufferedRequest = IncomingMessage & { rawBody?: Buffer };
 export function verifySlackRequests(listener: RequestListener, signingSecret: string, logger: Logger, now: () => number = Date.now): RequestListener {
   const key = createSecretKey(Buffer.from(signingSecret, 'utf8'));
   return (req, res) => {
-    readBody(req, BODY_LIMIT_BYTES).then(
-      (body) => {
-        if (body === undefined) return void res.writeHead(413).end();
+    readBoundedBytes(req, BODY_LIMIT_BYTES).then(
+      (read) => {
+        if (!read.ok) return void (read.problem === 'too-large' ? res.writeHead(413).end() : res.destroy());
+        const body = read.body;
         if (isSslCheck(req, body)) return void res.writeHead(200).end();
         const headers = { signature: header(req, 'x-slack-signature'), timestamp: header(req, 'x-slack-request-timestamp') };
         const refusal = checkSlackSignature(key, headers, body, now());
@@ -92,21 +94,6 @@ export function verifySlackRequests(listener: RequestListener, signingSecret: st
 function header(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];
   return typeof value === 'string' ? value : undefined;
-}
-
-/** The whole body, or undefined once it grows past `limit` bytes (the rest is drained, unread). */
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= limit) chunks.push(chunk);
-    });
-    // `on`, not `once`: each fires at most once anyway, and once() wraps every listener.
-    req.on('end', () => resolve(size <= limit ? (chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)) : undefined));
-    req.on('error', reject);
-  });
 }
 
 /** Slack's ssl_check post is two short fields; a longer body is never one (it is then verified). */
