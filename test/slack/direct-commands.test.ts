@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import type { App } from '@slack/bolt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/server/logger.ts';
-import { createSlackApp } from '../../src/server/slack-app.ts';
+import { BODY_LIMIT_BYTES, createSlackApp } from '../../src/server/slack-app.ts';
 import type { SlashCommandArgs, SlashCommandHandler } from '../../src/slack/direct-commands.ts';
 import { type RunningFakeSlackApi, startFakeSlackApi } from '../fakes/slack-api.ts';
 import { blockActionsBody, buttonClickPayload, nowSeconds, postToBolt, slashCommandBody } from '../helpers/slack-signing.ts';
@@ -90,6 +90,13 @@ describe('slash commands answered directly', () => {
       (await postToBolt(eventsUrl, SIGNING_SECRET, command('future'), { timestamp: nowSeconds() + 6 * 60 })).status,
     ];
     expect(statuses).toEqual([401, 401, 401, 401, 401]);
+    expect(seen.slice(before)).toEqual([]);
+  });
+
+  it('refuses a body over 4 MB with 413 before checking it or running anything', async () => {
+    const before = seen.length;
+    const huge = `${command('huge')}&padding=${'x'.repeat(BODY_LIMIT_BYTES)}`;
+    expect((await postToBolt(eventsUrl, SIGNING_SECRET, huge)).status).toBe(413);
     expect(seen.slice(before)).toEqual([]);
   });
 
