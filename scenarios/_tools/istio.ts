@@ -3,6 +3,7 @@
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ISTIO_INIT_SECURITY_CONTEXT, ISTIO_IPTABLES_ARGS } from '../../src/sandbox/generator/containers.ts';
 import { addService, addWorkload, configMap, meta, namespace, secret, serviceAccount } from './k8s.ts';
 import { uid } from './util.ts';
 import type { J, PodModel, ServiceModel, WorkloadModel, World } from './world.ts';
@@ -210,20 +211,12 @@ function proxyMounts(): J[] {
 
 export function istioInitContainer(w: World): J {
   return {
-    args: ['istio-iptables', '-p', '15001', '-z', '15006', '-u', '1337', '-m', 'REDIRECT', '-i', '*', '-x', '', '-b', '*', '-d', '15090,15021,15020', '--log_output_level=default:info'],
+    args: [...ISTIO_IPTABLES_ARGS],
     image: proxyImage(w),
     imagePullPolicy: 'IfNotPresent',
     name: 'istio-init',
     resources: PROXY_RESOURCES,
-    securityContext: {
-      allowPrivilegeEscalation: false,
-      capabilities: { add: ['NET_ADMIN', 'NET_RAW'], drop: ['ALL'] },
-      privileged: false,
-      readOnlyRootFilesystem: false,
-      runAsGroup: 0,
-      runAsNonRoot: false,
-      runAsUser: 0,
-    },
+    securityContext: structuredClone(ISTIO_INIT_SECURITY_CONTEXT),
     terminationMessagePath: '/dev/termination-log',
     terminationMessagePolicy: 'File',
   };

@@ -23,41 +23,28 @@ export function appContainer(svc: ServicePlan, deploy: DeploymentPlan) {
   };
 }
 
+/** istio-iptables as the injector runs it in istio-init (scenarios/_tools builds the same container). */
+export const ISTIO_IPTABLES_ARGS = ['istio-iptables', '-p', '15001', '-z', '15006', '-u', '1337', '-m', 'REDIRECT', '-i', '*', '-x', '', '-b', '*', '-d', '15090,15021,15020', '--log_output_level=default:info'];
+
+/** istio-init needs NET_ADMIN/NET_RAW as root to write the pod's iptables rules. */
+export const ISTIO_INIT_SECURITY_CONTEXT = {
+  allowPrivilegeEscalation: false,
+  capabilities: { add: ['NET_ADMIN', 'NET_RAW'], drop: ['ALL'] },
+  privileged: false,
+  readOnlyRootFilesystem: false,
+  runAsGroup: 0,
+  runAsNonRoot: false,
+  runAsUser: 0,
+};
+
 export function istioInitContainer() {
   return {
     name: 'istio-init',
     image: PROXY_IMAGE,
     imagePullPolicy: 'IfNotPresent',
-    args: [
-      'istio-iptables',
-      '-p',
-      '15001',
-      '-z',
-      '15006',
-      '-u',
-      '1337',
-      '-m',
-      'REDIRECT',
-      '-i',
-      '*',
-      '-x',
-      '',
-      '-b',
-      '*',
-      '-d',
-      '15090,15021,15020',
-      '--log_output_level=default:info',
-    ],
+    args: [...ISTIO_IPTABLES_ARGS],
     resources: { requests: { cpu: '10m', memory: '40Mi' }, limits: { cpu: '2', memory: '1Gi' } },
-    securityContext: {
-      allowPrivilegeEscalation: false,
-      capabilities: { add: ['NET_ADMIN', 'NET_RAW'], drop: ['ALL'] },
-      privileged: false,
-      readOnlyRootFilesystem: false,
-      runAsGroup: 0,
-      runAsNonRoot: false,
-      runAsUser: 0,
-    },
+    securityContext: structuredClone(ISTIO_INIT_SECURITY_CONTEXT),
     terminationMessagePath: '/dev/termination-log',
     terminationMessagePolicy: 'File',
   };
