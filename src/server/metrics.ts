@@ -112,7 +112,7 @@ export function createMetrics(sources: MetricsSources = {}): Metrics {
     }),
     checkDuration: new client.Histogram({
       name: METRIC_NAMES.checkDuration,
-      help: 'How long one check took to evaluate a snapshot, by check',
+      help: 'How long one check took to evaluate a snapshot, by check (a check re-run on a peer read in full is observed again)',
       labelNames: ['check'],
       buckets: CHECK_DURATION_BUCKETS,
       registers,
